@@ -1,0 +1,66 @@
+"""Hub-ready folders: weights (safetensors), code files, tokenizer and PAL's decoding settings, in one call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from transformers import GenerationConfig
+
+from .configuration_pal import PalConfig
+from .modeling_pal import PalForConditionalGeneration
+from .pal_tokens import pal_token_ids
+
+# PAL's inference decoding (`codes/RUN/infer_strat.sh`): the response may take 50 tokens after `[bos, strategy]`.
+PAL_DECODING = dict(
+    do_sample=True,
+    temperature=0.5,
+    top_k=10,
+    top_p=0.9,
+    num_beams=1,
+    repetition_penalty=1.03,
+    no_repeat_ngram_size=0,
+    max_length=52,
+    min_length=10,
+)
+
+
+def pal_generation_config(config: PalConfig, **overrides) -> GenerationConfig:
+    """PAL's decoding settings (the original inference script's), with `overrides` on top."""
+    return GenerationConfig(
+        **{**PAL_DECODING, **overrides},
+        bos_token_id=config.bos_token_id,
+        eos_token_id=config.eos_token_id,
+        pad_token_id=config.pad_token_id,
+        decoder_start_token_id=config.decoder_start_token_id,
+    )
+
+
+def check_tokenizer_matches(config: PalConfig, tokenizer) -> None:
+    """Raises a `ValueError` if the tokenizer's PAL token ids or size disagree with the model's config."""
+    ids = pal_token_ids(tokenizer, config.strategy_names)
+    wrong = {k: (v, getattr(config, k)) for k, v in ids.items() if k != "vocab_size" and getattr(config, k) != v}
+    if ids["vocab_size"] > config.vocab_size:
+        wrong["vocab_size"] = (ids["vocab_size"], config.vocab_size)
+    if wrong:
+        details = "; ".join(f"{k}: tokenizer {t}, model {m}" for k, (t, m) in wrong.items())
+        raise ValueError(f"The tokenizer does not match the model: {details}.")
+
+
+def save_pal(
+    model: PalForConditionalGeneration, tokenizer, output_dir: str | Path, generation_config: GenerationConfig | None = None
+) -> Path:
+    """
+    Writes a hub-ready folder: `config.json` with its `auto_map`, `model.safetensors`, the code files, the tokenizer
+    and `generation_config.json` (PAL's decoding unless `generation_config` is given). It loads anywhere with
+    `AutoModelForSeq2SeqLM.from_pretrained(folder, trust_remote_code=True)`.
+    """
+    check_tokenizer_matches(model.config, tokenizer)
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model.generation_config = generation_config or pal_generation_config(model.config)
+    model.save_pretrained(output_dir)
+    tokenizer.save_pretrained(output_dir)
+    return output_dir
+
+
+__all__ = ["PAL_DECODING", "check_tokenizer_matches", "pal_generation_config", "save_pal"]

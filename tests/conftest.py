@@ -1,0 +1,47 @@
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from modeling_pal import encode_pal_inputs, format_context, format_persona, load_pal_tokenizer, tiny_random_pal  # noqa: E402
+
+CONVERSATIONS = [
+    [
+        {"role": "user", "content": "I lost my job today and I do not know how to tell my family."},
+        {"role": "assistant", "content": "That sounds really hard.", "strategy": "Reflection of feelings"},
+        {"role": "user", "content": "They depend on me."},
+    ],
+    [{"role": "seeker", "content": "Hi."}],
+]
+PERSONAS = [["i am a nurse.", "i have two kids."], []]
+
+
+@pytest.fixture(scope="session")
+def tokenizer():
+    return load_pal_tokenizer()
+
+
+@pytest.fixture
+def tiny(tokenizer):
+    """A tiny random PAL model and the bundled tokenizer."""
+    model, _ = tiny_random_pal(tokenizer, seed=0)
+    return model, tokenizer
+
+
+@pytest.fixture
+def batch(tokenizer):
+    """Two encoded rows of different context and persona lengths."""
+    contexts = [format_context(c) for c in CONVERSATIONS]
+    personas = [format_persona(p) for p in PERSONAS]
+    encoded, _ = encode_pal_inputs(tokenizer, contexts, personas)
+    return encoded
+
+
+def randomize_fusion(model, seed: int = 1) -> None:
+    """Gives the fusion non-trivial parameters (the initial LayerNorms are identity-like, the weights uniform)."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in model.model.encoder.fusion.parameters():
+            p.copy_(torch.randn(p.shape, generator=generator))
