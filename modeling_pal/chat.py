@@ -82,7 +82,9 @@ def prompt_lines() -> Iterable[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="pal-chat", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="pal-chat", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--model", help="a PAL model folder (hub-ready, loaded with trust_remote_code)")
     source.add_argument("--tiny-random", action="store_true", help="a tiny random-weight model (writes gibberish)")

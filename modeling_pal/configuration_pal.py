@@ -38,7 +38,9 @@ def resolve_strategy_alpha(alpha: str | list[float] | tuple[float, ...], num_str
     """Turns a preset name or a list of floats into a list of `num_strategies` floats, with a clear error."""
     if isinstance(alpha, str):
         if alpha not in STRATEGY_ALPHA_PRESETS:
-            raise ValueError(f"Unknown strategy_alpha preset {alpha!r}; known presets: {sorted(STRATEGY_ALPHA_PRESETS)}")
+            raise ValueError(
+                f"Unknown strategy_alpha preset {alpha!r}; known presets: {sorted(STRATEGY_ALPHA_PRESETS)}"
+            )
         alpha = STRATEGY_ALPHA_PRESETS[alpha]
     values = [float(a) for a in alpha]
     if len(values) != num_strategies:

@@ -31,9 +31,7 @@ TURN_SEPARATOR = "</s> <s>"
 def normalize_role(role: object, index: int) -> str:
     """`"user"`/`"seeker"` -> `"seeker"`, `"assistant"`/`"supporter"` -> `"supporter"`; anything else is an error."""
     if not isinstance(role, str) or role.lower() not in ROLE_ALIASES:
-        raise ValueError(
-            f"Message {index} has role {role!r}; use 'user'/'seeker' or 'assistant'/'supporter'."
-        )
+        raise ValueError(f"Message {index} has role {role!r}; use 'user'/'seeker' or 'assistant'/'supporter'.")
     return ROLE_ALIASES[role.lower()]
 
 

@@ -114,7 +114,9 @@ def pal_from_blenderbot_small(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="pal-convert", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="pal-convert", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     original = commands.add_parser("original", help="convert an original PAL epoch-N.bin state dict")
     original.add_argument("checkpoint", help="the original state dict, e.g. epoch-4.bin")

@@ -47,7 +47,10 @@ def check_tokenizer_matches(config: PalConfig, tokenizer) -> None:
 
 
 def save_pal(
-    model: PalForConditionalGeneration, tokenizer, output_dir: str | Path, generation_config: GenerationConfig | None = None
+    model: PalForConditionalGeneration,
+    tokenizer,
+    output_dir: str | Path,
+    generation_config: GenerationConfig | None = None,
 ) -> Path:
     """
     Writes a hub-ready folder: `config.json` with its `auto_map`, `model.safetensors`, the code files, the tokenizer

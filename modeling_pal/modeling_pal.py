@@ -157,7 +157,9 @@ class PalEncoder(BlenderbotSmallEncoder):
         return PalEncoderOutput(
             last_hidden_state=fused,
             context_hidden_state=context,
-            hidden_states=None if outputs.hidden_states is None else tuple(h[:batch_size] for h in outputs.hidden_states),
+            hidden_states=None
+            if outputs.hidden_states is None
+            else tuple(h[:batch_size] for h in outputs.hidden_states),
             attentions=None if outputs.attentions is None else tuple(a[:batch_size] for a in outputs.attentions),
         )
 

@@ -7,7 +7,13 @@ from typing import Any
 from .configuration_pal import PAL_STRATEGIES, strategy_token
 
 # In the original order (`codes/CONFIG/strat.json`): with the BlenderBot-small tokenizer they get ids 54944..54955.
-PAL_ADDED_TOKENS: tuple[str, ...] = ("</s>", "<s>", "<persona>", "<input>", *(strategy_token(s) for s in PAL_STRATEGIES))
+PAL_ADDED_TOKENS: tuple[str, ...] = (
+    "</s>",
+    "<s>",
+    "<persona>",
+    "<input>",
+    *(strategy_token(s) for s in PAL_STRATEGIES),
+)
 PERSONA_TOKEN = "<persona>"
 INPUT_TOKEN = "<input>"
 

@@ -61,8 +61,11 @@ def test_persona_longer_than_context_pads_the_context(tiny, tokenizer):
         persona = reference_encode(model, per, torch.ones_like(per))
         fusion = model.model.encoder.fusion
         expected = reference_fusion(
-            context, persona, (fusion.persona_norm.weight, fusion.persona_norm.bias),
-            (fusion.context_norm.weight, fusion.context_norm.bias), fusion.persona_context_w,
+            context,
+            persona,
+            (fusion.persona_norm.weight, fusion.persona_norm.bias),
+            (fusion.context_norm.weight, fusion.context_norm.bias),
+            fusion.persona_context_w,
         )
     torch.testing.assert_close(output.last_hidden_state, expected, rtol=1e-5, atol=1e-5)
 
@@ -91,7 +94,9 @@ def test_unmasked_fusion_depends_on_padding_and_masked_does_not(tokenizer, batch
     for mask_padding in (False, True):
         model, _ = tiny_random_pal(tokenizer, seed=0, fusion_mask_padding=mask_padding)
         randomize_fusion(model)
-        row = {k: v[1:2, : int(batch["attention_mask"][1].sum()) if "persona" not in k else None] for k, v in batch.items()}
+        row = {
+            k: v[1:2, : int(batch["attention_mask"][1].sum()) if "persona" not in k else None] for k, v in batch.items()
+        }
         row["persona_input_ids"] = row["persona_input_ids"][:, : int(row["persona_attention_mask"].sum())]
         row["persona_attention_mask"] = row["persona_attention_mask"][:, : row["persona_input_ids"].shape[1]]
         with torch.no_grad():

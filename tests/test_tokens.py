@@ -40,8 +40,16 @@ def test_any_tokenizer_with_the_pal_tokens_works(tmp_path):
     fields = pal_token_ids(tokenizer)
     assert fields["strategy_token_ids"] == list(range(len(tokenizer) - 8, len(tokenizer)))
     torch.manual_seed(0)
-    config = PalConfig(d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-                       decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, **fields)
+    config = PalConfig(
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        **fields,
+    )
     model = PalForConditionalGeneration(config).eval()
     messages = [{"role": "user", "content": "I feel sad"}]
     batch, _ = encode_pal_inputs(tokenizer, [format_context(messages)], [format_persona(["i am a nurse."])])
