@@ -3,11 +3,12 @@
 from transformers import AutoConfig, AutoModelForSeq2SeqLM
 
 from .bundled import BUNDLED_TOKENIZER_DIR, load_pal_tokenizer, tiny_pal_config, tiny_random_pal
-from .configuration_pal import PAL_STRATEGIES, STRATEGY_ALPHA_PRESETS, PalConfig, resolve_strategy_alpha
+from .configuration_pal import PAL_STRATEGIES, PalConfig
 from .conversation import encode_pal_inputs, format_context, format_persona, validate_conversation
 from .export import pal_generation_config, save_pal
 from .modeling_pal import PalEncoder, PalEncoderOutput, PalForConditionalGeneration, PalModel, PalPersonaFusion
 from .pal_tokens import PAL_ADDED_TOKENS, add_pal_tokens, pal_token_ids
+from .strategy_control import STRATEGY_ALPHA_PRESETS, PalStrategyControl, mix_logits, resolve_strategy_alpha
 
 AutoConfig.register(PalConfig.model_type, PalConfig, exist_ok=True)
 AutoModelForSeq2SeqLM.register(PalConfig, PalForConditionalGeneration, exist_ok=True)
@@ -23,11 +24,13 @@ __all__ = [
     "PalForConditionalGeneration",
     "PalModel",
     "PalPersonaFusion",
+    "PalStrategyControl",
     "add_pal_tokens",
     "encode_pal_inputs",
     "format_context",
     "format_persona",
     "load_pal_tokenizer",
+    "mix_logits",
     "pal_generation_config",
     "pal_token_ids",
     "resolve_strategy_alpha",

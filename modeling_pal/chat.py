@@ -18,6 +18,7 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 from .bundled import tiny_random_pal
 from .conversation import encode_pal_inputs, format_context, format_persona
 from .modeling_pal import PalForConditionalGeneration
+from .strategy_control import PalStrategyControl
 
 
 def respond(
@@ -29,26 +30,19 @@ def respond(
     **generate_kwargs,
 ) -> dict:
     """
-    One supporter reply to `messages`: PAL picks the strategy (or uses `strategy`), then writes the response after
-    `[bos, strategy]` with PAL's added tokens banned. Returns `response`, `strategy` and `strategy_scores`.
+    One supporter reply to `messages` with PAL's strategy-based control: PAL picks the strategy (or uses
+    `strategy`), then writes the response. Returns `response`, `strategy` and `strategy_scores`.
     """
     config = model.config
     context = format_context(messages, config.strategy_names)
     personas = [format_persona(persona or [])] if config.fuse_persona else None
     batch, _ = encode_pal_inputs(tokenizer, [context], personas, config.max_input_length)
-    scores = model.strategy_distribution(**batch)[0]
-    index = config.strategy_index(strategy) if strategy is not None else int(scores.argmax())
-    prefix = torch.tensor([[config.decoder_start_token_id, config.strategy_token_ids[index]]])
-    output = model.generate(
-        **batch,
-        decoder_input_ids=prefix,
-        bad_words_ids=[[i] for i in config.added_token_ids],
-        **generate_kwargs,
-    )
+    control = PalStrategyControl.from_config(config, strategy=strategy)
+    output = model.generate(**batch, logits_processor=[control], **generate_kwargs)
     return {
-        "response": tokenizer.decode(output[0, prefix.shape[1] :], skip_special_tokens=True).strip(),
-        "strategy": config.strategy_names[index],
-        "strategy_scores": dict(zip(config.strategy_names, scores.tolist(), strict=True)),
+        "response": tokenizer.decode(output[0, 2:], skip_special_tokens=True).strip(),
+        "strategy": control.strategies(output)[0],
+        "strategy_scores": dict(zip(config.strategy_names, control.strategy_scores[0].tolist(), strict=True)),
     }
 
 

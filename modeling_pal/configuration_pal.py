@@ -5,6 +5,8 @@ from __future__ import annotations
 from huggingface_hub.dataclasses import strict
 from transformers import BlenderbotSmallConfig
 
+from .strategy_control import find_strategy, resolve_strategy_alpha
+
 # The eight ESConv support strategies, in the order of ESConv's `strategy.json`. The order fixes the strategy ids
 # (and, with PAL's tokenizer, the token ids `[Question]` .. `[Others]`), so it must never change.
 PAL_STRATEGIES: tuple[str, ...] = (
@@ -17,35 +19,6 @@ PAL_STRATEGIES: tuple[str, ...] = (
     "Information",
     "Others",
 )
-
-# Per-strategy alpha of the strategy-based controllable generation, in `PAL_STRATEGIES` order.
-STRATEGY_ALPHA_PRESETS: dict[str, tuple[float, ...]] = {
-    # `strategy_alpha = nn.Parameter([0.5] * 8)` with `train_alpha=False`: what every released checkpoint holds.
-    "released": (0.5,) * 8,
-    # The alternative left commented out in the released code.
-    "per-strategy": (0.0, 0.75, 0.0, 0.0, 0.75, 0.75, 0.75, 0.375),
-    # No controllable generation: the paper's "PAL (alpha = 0)" ablation.
-    "off": (0.0,) * 8,
-}
-
-
-def strategy_token(name: str) -> str:
-    """The added token that stands for a strategy, e.g. `"Question"` -> `"[Question]"`."""
-    return f"[{name}]"
-
-
-def resolve_strategy_alpha(alpha: str | list[float] | tuple[float, ...], num_strategies: int = 8) -> list[float]:
-    """Turns a preset name or a list of floats into a list of `num_strategies` floats, with a clear error."""
-    if isinstance(alpha, str):
-        if alpha not in STRATEGY_ALPHA_PRESETS:
-            raise ValueError(
-                f"Unknown strategy_alpha preset {alpha!r}; known presets: {sorted(STRATEGY_ALPHA_PRESETS)}"
-            )
-        alpha = STRATEGY_ALPHA_PRESETS[alpha]
-    values = [float(a) for a in alpha]
-    if len(values) != num_strategies:
-        raise ValueError(f"strategy_alpha needs one value per strategy ({num_strategies}), got {len(values)}: {values}")
-    return values
 
 
 @strict
@@ -132,12 +105,9 @@ class PalConfig(BlenderbotSmallConfig):
 
     def strategy_index(self, name: str) -> int:
         """Index of a strategy given by name (`"Question"` or `"[Question]"`), with a clear error if unknown."""
-        bare = name[1:-1] if name.startswith("[") and name.endswith("]") else name
-        if bare not in self.strategy_names:
-            raise ValueError(f"Unknown strategy {name!r}; the model knows: {self.strategy_names}")
-        return self.strategy_names.index(bare)
+        return find_strategy(self.strategy_names, name)
 
 
 PalConfig.register_for_auto_class()
 
-__all__ = ["PAL_STRATEGIES", "STRATEGY_ALPHA_PRESETS", "PalConfig", "resolve_strategy_alpha", "strategy_token"]
+__all__ = ["PAL_STRATEGIES", "PalConfig"]

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import torch
 from transformers import BatchEncoding
 
-from .configuration_pal import strategy_token
+from .strategy_control import strategy_token
 
 logger = logging.getLogger(__name__)
 

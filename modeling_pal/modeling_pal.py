@@ -6,11 +6,14 @@ cross-attends the fused states and writes `[strategy] response </s>`.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import torch
 from torch import nn
+from transformers import GenerationConfig, LogitsProcessorList, RepetitionPenaltyLogitsProcessor
 from transformers import initialization as init
+from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 from transformers.generation import GenerationMixin
 from transformers.modeling_outputs import BaseModelOutput, Seq2SeqLMOutput, Seq2SeqModelOutput
 from transformers.models.blenderbot_small.modeling_blenderbot_small import (
@@ -24,6 +27,17 @@ from transformers.models.blenderbot_small.modeling_blenderbot_small import (
 from transformers.utils import can_return_tuple
 
 from .configuration_pal import PalConfig
+from .strategy_control import PalStrategyControl, mix_logits
+
+
+class PalContrastCache(EncoderDecoderCache):
+    """
+    The decoder cache under strategy control: rows `[0, n)` hold the persona-aware pass, rows `[n, 2n)` the
+    persona-free one. Beam search reorders both halves alike.
+    """
+
+    def reorder_cache(self, beam_idx: torch.LongTensor) -> None:
+        super().reorder_cache(torch.cat([beam_idx, beam_idx + beam_idx.shape[0]]))
 
 
 @dataclass
@@ -289,6 +303,7 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         decoder_inputs_embeds: torch.Tensor | None = None,
         labels: torch.LongTensor | None = None,
         use_cache: bool | None = None,
+        strategy_control: PalStrategyControl | None = None,
         **kwargs,
     ) -> Seq2SeqLMOutput:
         r"""
@@ -298,7 +313,32 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
             Mask of `persona_input_ids`.
         labels (`torch.LongTensor` of shape `(batch_size, target_length)`, *optional*):
             `[strategy] + response + [eos]`, -100 where ignored. The loss is the mean token cross-entropy.
+        strategy_control ([`PalStrategyControl`], *optional*):
+            Set by `generate()`: the decoder then also reads the plain context states, in the same batched pass
+            (its cache holds both halves), and hands those persona-free logits of the last position to the processor.
         """
+        if strategy_control is not None and strategy_control.needs_plain_logits:
+            if labels is not None:
+                raise ValueError("`strategy_control` is for decoding; train without it.")
+            if getattr(encoder_outputs, "context_hidden_state", None) is None:
+                raise ValueError("`strategy_control` needs `encoder_outputs` from the PAL encoder.")
+            rows = encoder_outputs.last_hidden_state.shape[0]
+            outputs = self(
+                attention_mask=None if attention_mask is None else attention_mask.repeat(2, 1),
+                decoder_input_ids=decoder_input_ids.repeat(2, 1),
+                decoder_attention_mask=None if decoder_attention_mask is None else decoder_attention_mask.repeat(2, 1),
+                encoder_outputs=PalEncoderOutput(
+                    last_hidden_state=torch.cat(
+                        [encoder_outputs.last_hidden_state, encoder_outputs.context_hidden_state]
+                    )
+                ),
+                cache=cache,
+                use_cache=use_cache,
+                **kwargs,
+            )
+            logits, plain_logits = outputs.logits.split(rows)  # persona-aware and persona-free halves
+            strategy_control.plain_logits = plain_logits[:, -1]
+            return Seq2SeqLMOutput(logits=logits, cache=outputs.cache, encoder_last_hidden_state=encoder_outputs[0])
         if labels is not None:
             use_cache = False
             if decoder_input_ids is None and decoder_inputs_embeds is None:
@@ -379,10 +419,110 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
                 attention_mask=attention_mask,
                 decoder_input_ids=start,
             ).logits[:, -1, strategy_ids]
-            logits = (1 + alpha) * logits - alpha * plain
+            logits = mix_logits(logits, plain, alpha)
         return logits.float().softmax(dim=-1)
+
+    def generate(
+        self,
+        inputs: torch.LongTensor | None = None,
+        generation_config: GenerationConfig | None = None,
+        logits_processor: LogitsProcessorList | list | None = None,
+        *,
+        strategy: str | list[str | None] | None = None,
+        strategy_alpha: str | list[float] | None = None,
+        selection_alpha: float | None = None,
+        sample_strategy: bool = False,
+        use_strategy_control: bool = True,
+        processor_order: str = "original",
+        **kwargs,
+    ):
+        r"""
+        `transformers` generation with PAL's strategy-based control ([`PalStrategyControl`]) on by default: the
+        first token is a strategy, chosen from `(1 + a_sel) z_persona - a_sel z_plain`, and each later token is
+        drawn from `(1 + a_s) z_persona - a_s z_plain`, with PAL's added tokens banned. Persona-aware and
+        persona-free logits come from one batched decoder pass with one cache, correct for greedy, sampling, beam
+        search and several returned sequences.
+
+        Args:
+            strategy (`str` or list, *optional*): force a strategy (by name) for every row, or one per row (`None`
+                entries let PAL choose).
+            strategy_alpha (`str` or 8 floats, *optional*): the per-strategy alphas (a preset name or values);
+                default `config.strategy_alpha`.
+            selection_alpha (`float`, *optional*): alpha of the strategy choice; default
+                `config.strategy_selection_alpha`.
+            sample_strategy (`bool`): when sampling, sample the strategy too (PAL takes its argmax).
+            use_strategy_control (`bool`): `False` gives plain `transformers` generation from the persona model.
+            processor_order (`"original"` or `"transformers"`): `"original"` (default) mixes the logits before the
+                repetition penalty, as PAL did; `"transformers"` leaves the penalty where `generate()` puts it,
+                before every user processor.
+            kwargs: `input_ids`/`inputs`, `attention_mask`, `persona_input_ids`, `persona_attention_mask` and any
+                generation setting.
+
+        A [`PalStrategyControl`] passed in `logits_processor` is used instead of building one (read its
+        `strategy_scores` and `strategies(sequences)` afterwards); with `return_dict_in_generate=True` the output
+        also carries `strategy_scores`, shape `(rows, num_strategies)`.
+        """
+        processors = LogitsProcessorList(logits_processor or [])
+        given = [p for p in processors if getattr(p, "is_pal_strategy_control", False)]
+        options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
+        if not use_strategy_control:
+            if given or any(v is not None for v in options.values()):
+                raise ValueError("Strategy options were given with `use_strategy_control=False`.")
+            return super().generate(inputs, generation_config, processors, **kwargs)
+        if processor_order not in ("original", "transformers"):
+            raise ValueError(f"processor_order must be 'original' or 'transformers', got {processor_order!r}.")
+        if given and any(v is not None for v in options.values()):
+            raise ValueError("Pass strategy options either to `generate()` or to your PalStrategyControl, not both.")
+        control = (
+            given[0]
+            if given
+            else PalStrategyControl.from_config(
+                self.config, sample_strategy=sample_strategy, **{k: v for k, v in options.items() if v is not None}
+            )
+        )
+        if not given:
+            processors.insert(0, control)
+        control.reset()
+        if not self.config.fuse_persona:
+            control.needs_plain_logits = False  # the persona-free baseline has no second view to contrast
+
+        generation_config = copy.deepcopy(generation_config or self.generation_config)
+        model_kwargs = generation_config.update(**kwargs)
+        control.log_prob_scores = (generation_config.num_beams or 1) > 1
+        penalty = generation_config.repetition_penalty
+        if processor_order == "original" and penalty not in (None, 1.0):
+            generation_config.repetition_penalty = 1.0
+            processors.insert(processors.index(control) + 1, RepetitionPenaltyLogitsProcessor(penalty))
+
+        if control.needs_plain_logits and model_kwargs.get("cache") is None:
+            model_kwargs["cache"] = PalContrastCache(DynamicCache(config=self.config), DynamicCache(config=self.config))
+        input_ids = model_kwargs.pop("input_ids", inputs)
+        if model_kwargs.get("encoder_outputs") is None:
+            if input_ids is None:
+                raise ValueError("Give `input_ids` (the encoded context) to generate from.")
+            if model_kwargs.get("attention_mask") is None:
+                model_kwargs["attention_mask"] = input_ids.ne(self.config.pad_token_id).long()
+            model_kwargs["encoder_outputs"] = self.get_encoder()(
+                input_ids=input_ids,
+                attention_mask=model_kwargs["attention_mask"],
+                persona_input_ids=model_kwargs.pop("persona_input_ids", None),
+                persona_attention_mask=model_kwargs.pop("persona_attention_mask", None),
+            )
+        output = super().generate(
+            generation_config=generation_config, logits_processor=processors, strategy_control=control, **model_kwargs
+        )
+        if generation_config.return_dict_in_generate:
+            output["strategy_scores"] = control.strategy_scores
+        return output
 
 
 PalForConditionalGeneration.register_for_auto_class("AutoModelForSeq2SeqLM")
 
-__all__ = ["PalEncoder", "PalEncoderOutput", "PalForConditionalGeneration", "PalModel", "PalPersonaFusion"]
+__all__ = [
+    "PalContrastCache",
+    "PalEncoder",
+    "PalEncoderOutput",
+    "PalForConditionalGeneration",
+    "PalModel",
+    "PalPersonaFusion",
+]

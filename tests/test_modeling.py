@@ -33,7 +33,9 @@ def manual_greedy(model, batch, steps):
 def test_generate_with_cache_matches_manual_greedy(tiny, batch):
     model, _ = tiny
     randomize_fusion(model)
-    generated = model.generate(**batch, do_sample=False, max_new_tokens=6, min_length=0, use_cache=True)
+    generated = model.generate(
+        **batch, do_sample=False, max_new_tokens=6, min_length=0, use_cache=True, use_strategy_control=False
+    )
     assert torch.equal(generated, manual_greedy(model, batch, 6))
 
 
@@ -42,7 +44,9 @@ def test_persona_passed_to_generate_reaches_the_fusion(tiny, batch):
     randomize_fusion(model)
     other = dict(batch, persona_input_ids=batch["persona_input_ids"].flip(1))
     other["persona_attention_mask"] = other["persona_input_ids"].ne(0).long()
-    kwargs = dict(do_sample=False, max_new_tokens=3, output_logits=True, return_dict_in_generate=True)
+    kwargs = dict(
+        do_sample=False, max_new_tokens=3, output_logits=True, return_dict_in_generate=True, use_strategy_control=False
+    )
     first = model.generate(**batch, **kwargs).logits[0]
     second = model.generate(**other, **kwargs).logits[0]
     assert not torch.allclose(first, second)
@@ -54,11 +58,12 @@ def test_persona_passed_to_generate_reaches_the_fusion(tiny, batch):
 def test_beam_search_and_several_sequences(tiny, batch):
     model, _ = tiny
     randomize_fusion(model)
-    out = model.generate(**batch, do_sample=False, num_beams=3, num_return_sequences=2, max_new_tokens=5)
+    plain = dict(do_sample=False, num_beams=3, max_new_tokens=5, use_strategy_control=False)
+    out = model.generate(**batch, num_return_sequences=2, **plain)
     assert out.shape[0] == 4
     # The best beam of a row equals the best beam when the row is decoded alone with the same padding.
     single = {k: v[:1] for k, v in batch.items()}
-    alone = model.generate(**single, do_sample=False, num_beams=3, max_new_tokens=5)
+    alone = model.generate(**single, **plain)
     assert torch.equal(out[0, : alone.shape[1]], alone[0])
 
 

@@ -1,0 +1,1 @@
+../logits_processors/strategy_control.py
