@@ -102,6 +102,7 @@ class PalStrategyControl(LogitsProcessor):
         # Set by `PalForConditionalGeneration.generate` before decoding starts:
         self.log_prob_scores = False  # beam search hands processors log-probabilities: renormalize after mixing
         self.plain_logits: torch.Tensor | None = None  # (rows, vocab), delivered by the model before each call
+        self._tensors: dict[str, torch.Tensor] = {}
         self.strategy_scores: torch.Tensor | None = None  # (rows, num_strategies), filled at the strategy step;
         # a prefix that already holds the strategies (given by the caller) leaves it None
 
@@ -118,6 +119,13 @@ class PalStrategyControl(LogitsProcessor):
         names = [strategy] if isinstance(strategy, str) else list(strategy)
         forced = [None if name is None else find_strategy(self.strategy_names, name) for name in names]
         return forced
+
+    def _tensor(self, name: str, values: list, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+        """`values` as a tensor on `device`, made once per generation rather than at every step."""
+        cached = self._tensors.get(name)
+        if cached is None or cached.device != device or cached.dtype != dtype:
+            cached = self._tensors[name] = torch.tensor(values, device=device, dtype=dtype)
+        return cached
 
     def reset(self) -> None:
         """Forgets the previous generation (called by `generate()` before it decodes)."""
@@ -148,7 +156,7 @@ class PalStrategyControl(LogitsProcessor):
         # input_ids: (rows, cur_len) decoder ids starting with the start token; scores: (rows, vocab)
         rows = input_ids.shape[0]
         plain = self._take_plain_logits(rows)
-        strategy_ids = torch.tensor(self.strategy_token_ids, device=scores.device)
+        strategy_ids = self._tensor("strategy_ids", self.strategy_token_ids, scores.device, torch.long)
         if input_ids.shape[1] == 1:  # stage 1: choose the strategy
             mixed = scores if plain is None else mix_logits(scores, plain.to(scores.dtype), self.selection_alpha)
             strategy_logits = mixed[:, strategy_ids]  # (rows, num_strategies)
@@ -168,13 +176,13 @@ class PalStrategyControl(LogitsProcessor):
             matches = input_ids[:, 1:2] == strategy_ids  # (rows, num_strategies)
             if self.strategy_scores is None and not bool(matches.any(dim=1).all()):
                 raise ValueError("Every decoder prefix must be `[start, strategy token, ...]` under strategy control.")
-            processed = scores
-            if plain is not None:
+            if plain is None:
+                processed = scores.clone()
+            else:
                 # Rows without a strategy are beams beam search has already dropped (score -inf): alpha 0.
-                table = torch.tensor([*self.strategy_alpha, 0.0], device=scores.device, dtype=scores.dtype)
+                table = self._tensor("alpha_table", [*self.strategy_alpha, 0.0], scores.device, scores.dtype)
                 index = torch.where(matches.any(dim=1), matches.float().argmax(dim=1), len(self.strategy_alpha))
                 processed = mix_logits(scores, plain.to(scores.dtype), table[index][:, None])
-            processed = processed.clone()
             processed[:, self.banned_token_ids] = -float("inf")
         return processed.log_softmax(dim=-1) if self.log_prob_scores else processed
 
