@@ -1,0 +1,15 @@
+"""The benchmark script runs end to end (on the tiny model, so it stays fast); its figures are not checked here."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+
+import bench_strategy_control as benchmark  # noqa: E402
+
+
+def test_benchmark_prints_the_comparison_table(capsys):
+    benchmark.main(["--size", "tiny", "--batch-sizes", "2", "--beams", "1", "2", "--new-tokens", "3", "--repeats", "1"])
+    out = capsys.readouterr().out
+    assert "| batch | beams | (a) plain s" in out
+    assert out.count("\n| 2 | ") == 2
