@@ -18,7 +18,14 @@ def test_export_folder_is_hub_ready(tiny, batch, tmp_path):
     randomize_fusion(model)
     folder = save_pal(model, tokenizer, tmp_path / "pal")
     files = {p.name for p in folder.iterdir()}
-    assert {"config.json", "model.safetensors", "configuration_pal.py", "modeling_pal.py"} <= files
+    assert {
+        "config.json",
+        "model.safetensors",
+        "configuration_pal.py",
+        "modeling_pal.py",
+        "strategy_control.py",
+    } <= files
+    assert not (folder / "strategy_control.py").is_symlink()
     assert "generation_config.json" in files and "tokenizer_config.json" in files
     assert not any(name.endswith((".bin", ".pt", ".pth")) for name in files)
     config = json.loads((folder / "config.json").read_text())
@@ -36,9 +43,11 @@ def test_export_folder_is_hub_ready(tiny, batch, tmp_path):
 
     # A fresh interpreter that never imports this package loads it offline and computes the same logits.
     decoder_ids = torch.tensor([[1, 54948, 15], [1, 54955, 7]])
-    torch.save({**dict(batch), "decoder_input_ids": decoder_ids}, tmp_path / "inputs.pt")
+    torch.save(dict(batch), tmp_path / "inputs.pt")
     with torch.no_grad():
-        torch.save(model(**batch, decoder_input_ids=decoder_ids).logits, tmp_path / "expected.pt")
+        logits = model(**batch, decoder_input_ids=decoder_ids).logits
+    generated = model.generate(**batch, do_sample=False, num_beams=2, max_new_tokens=5)
+    torch.save({"decoder_input_ids": decoder_ids, "logits": logits, "generated": generated}, tmp_path / "expected.pt")
     script = textwrap.dedent(
         f"""
         import sys, torch
@@ -49,9 +58,12 @@ def test_export_folder_is_hub_ready(tiny, batch, tmp_path):
         assert type(model).__module__.startswith("transformers_modules."), type(model).__module__
         assert len(tokenizer) == 54956
         inputs = torch.load({str(tmp_path / "inputs.pt")!r}, weights_only=True)
+        expected = torch.load({str(tmp_path / "expected.pt")!r}, weights_only=True)
         with torch.no_grad():
-            logits = model(**inputs).logits
-        assert torch.equal(logits, torch.load({str(tmp_path / "expected.pt")!r}, weights_only=True))
+            logits = model(**inputs, decoder_input_ids=expected["decoder_input_ids"]).logits
+        assert torch.equal(logits, expected["logits"])
+        generated = model.generate(**inputs, do_sample=False, num_beams=2, max_new_tokens=5)
+        assert torch.equal(generated, expected["generated"]), (generated, expected["generated"])
         print("OK")
         """
     )
