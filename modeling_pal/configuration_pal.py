@@ -49,6 +49,8 @@ class PalConfig(BlenderbotSmallConfig):
             Alpha of the same mixing when the first token (the strategy) is chosen.
         fuse_persona (`bool`, *optional*, defaults to `True`):
             Whether the encoder fuses persona and context. `False` gives the persona-free BlenderBot-Joint baseline.
+        persona_in_context (`bool`, *optional*, defaults to `False`):
+            The "Hard Prompt" baseline: the persona text is put before the context in `input_ids` (and not fused).
         fusion_mask_padding (`bool`, *optional*, defaults to `False`):
             Whether the fusion's two attentions ignore padded positions. The original does not mask them, so its
             outputs depend on how much padding a batch has; `True` makes a row's output independent of its batch.
@@ -70,6 +72,7 @@ class PalConfig(BlenderbotSmallConfig):
     strategy_alpha: list[float] | str = "released"
     strategy_selection_alpha: float = 0.075
     fuse_persona: bool = True
+    persona_in_context: bool = False
     fusion_mask_padding: bool = False
     max_input_length: int = 512
 
@@ -96,6 +99,8 @@ class PalConfig(BlenderbotSmallConfig):
         out_of_vocab = sorted({i for i in ids if not 0 <= i < self.vocab_size})
         if out_of_vocab:
             raise ValueError(f"PAL token ids {out_of_vocab} are outside the vocabulary (size {self.vocab_size})")
+        if self.persona_in_context and self.fuse_persona:
+            raise ValueError("persona_in_context (the hard-prompt baseline) needs fuse_persona=False")
         if not set(self.strategy_token_ids) <= set(self.added_token_ids):
             raise ValueError("every strategy token id must also be listed in added_token_ids")
 

@@ -94,7 +94,8 @@ def format_persona(sentences: Sequence[str]) -> str:
     return "".join(f"<persona>{s}" for s in cleaned) + "<input>"
 
 
-def _pad(rows: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+def pad_rows(rows: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-pads id lists to `(ids, mask)` tensors of shape `(len(rows), longest)`."""
     length = max(len(r) for r in rows)
     ids = torch.full((len(rows), length), pad_id, dtype=torch.long)
     mask = torch.zeros((len(rows), length), dtype=torch.long)
@@ -137,7 +138,7 @@ def encode_pal_inputs(
         cut.append(excess)
     if any(cut):
         logger.warning("Kept the last %d tokens of %d over-long context(s).", max_input_length, sum(c > 0 for c in cut))
-    batch = dict(zip(("input_ids", "attention_mask"), _pad(context_rows, tokenizer.pad_token_id), strict=True))
+    batch = dict(zip(("input_ids", "attention_mask"), pad_rows(context_rows, tokenizer.pad_token_id), strict=True))
     if personas is not None:
         persona_rows = []
         for i, text in enumerate(personas):
@@ -147,7 +148,7 @@ def encode_pal_inputs(
             if len(ids) > max_input_length:
                 raise ValueError(f"Persona {i} has {len(ids)} tokens, more than max_input_length={max_input_length}.")
             persona_rows.append(ids)
-        ids, mask = _pad(persona_rows, tokenizer.pad_token_id)
+        ids, mask = pad_rows(persona_rows, tokenizer.pad_token_id)
         batch.update(persona_input_ids=ids, persona_attention_mask=mask)
     return BatchEncoding(batch), cut
 

@@ -1,0 +1,242 @@
+"""
+`pal-train`: train PAL or one of its baselines on ESConv/PESConv with `transformers`' `Seq2SeqTrainer`
+(so `accelerate launch` / `torchrun` give multi-GPU training without code changes).
+
+  pal-train --config runs/pal.json                       # settings from a JSON file (keys = the options below)
+  pal-train --data-dir ESCONV_DIR --order-file esconv_order_and_splits.json --pesconv pesconv.jsonl \\
+            --variant pal --init blenderbot_small-90M/ --preset released --output-dir runs/pal
+  pal-train ... --resume                                 # continue from the last checkpoint in --output-dir
+
+Variants: `pal` (persona fused), `joint` (BlenderBot-Joint, no persona), `hard-prompt` (persona text before the
+context); PAL with alpha = 0 is the `pal` model decoded with `--strategy-alpha off` by `pal-evaluate`.
+The final model is written as a hub-ready folder to `OUTPUT_DIR/model`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from tqdm import tqdm
+from transformers import Seq2SeqTrainer, Seq2SeqTrainingArguments, TrainerCallback
+
+from .bundled import load_pal_tokenizer, tiny_pal_config
+from .configuration_pal import PalConfig
+from .convert import pal_from_blenderbot_small
+from .esconv import Dialogue, FeaturizeOptions, PalCollator, attach_personas, featurize, load_dialogues, load_split
+from .export import pal_generation_config, save_pal
+from .modeling_pal import PalForConditionalGeneration
+from .pal_tokens import pal_token_ids
+
+logger = logging.getLogger(__name__)
+
+# `codes/RUN/train_strat.sh` of the released code, and the paper's values (lr 2.5e-5, warmup 100).
+PRESETS: dict[str, dict] = {
+    "released": dict(learning_rate=1.5e-5, batch_size=4, epochs=10, warmup_steps=0, seed=13),
+    "paper": dict(learning_rate=2.5e-5, batch_size=4, epochs=10, warmup_steps=100, seed=13),
+}
+# Architectures a model can start from at random.
+RANDOM_SIZES: dict[str, dict] = {
+    "tiny": {},
+    "90m": dict(
+        d_model=512,
+        encoder_layers=8,
+        decoder_layers=8,
+        encoder_attention_heads=16,
+        decoder_attention_heads=16,
+        encoder_ffn_dim=2048,
+        decoder_ffn_dim=2048,
+    ),
+}
+VARIANTS = ("pal", "joint", "hard-prompt")
+
+
+@dataclass
+class TrainSettings:
+    """Everything a training run reads; a `--config` JSON file holds the same keys."""
+
+    output_dir: str = "runs/pal"
+    data_dir: str | None = None
+    order_file: str | None = None
+    split_scheme: str = "pal"
+    pesconv: list[str] = field(default_factory=list)
+    variant: str = "pal"
+    init: str = "random:tiny"
+    tokenizer: str | None = None
+    preset: str = "released"
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    epochs: float | None = None
+    warmup_steps: int | None = None
+    seed: int | None = None
+    max_steps: int = -1
+    max_dialogues: int | None = None
+    eval_steps: int | None = None
+    weight_decay: float = 0.01
+    max_input_length: int = 512
+    max_decoder_input_length: int = 50
+    persona_from_utterances: bool = False
+    fusion_mask_padding: bool = False
+    resume: bool = False
+
+    def __post_init__(self):
+        if self.variant not in VARIANTS:
+            raise ValueError(f"Unknown variant {self.variant!r}; use one of {VARIANTS}.")
+        if self.preset not in PRESETS:
+            raise ValueError(f"Unknown preset {self.preset!r}; use one of {sorted(PRESETS)}.")
+        for key, value in PRESETS[self.preset].items():
+            if getattr(self, key) is None:
+                setattr(self, key, value)
+
+
+def build_model(settings: TrainSettings, tokenizer) -> PalForConditionalGeneration:
+    """The starting model: `random:<size>`, a PAL folder, or a BlenderbotSmall checkpoint folder."""
+    pal_fields = dict(
+        fuse_persona=settings.variant == "pal",
+        persona_in_context=settings.variant == "hard-prompt",
+        fusion_mask_padding=settings.fusion_mask_padding,
+        max_input_length=settings.max_input_length,
+    )
+    if settings.init.startswith("random:"):
+        size = settings.init.split(":", 1)[1]
+        if size not in RANDOM_SIZES:
+            raise ValueError(f"Unknown random size {size!r}; use one of {sorted(RANDOM_SIZES)}.")
+        return PalForConditionalGeneration(tiny_pal_config(tokenizer, **RANDOM_SIZES[size], **pal_fields))
+    folder = Path(settings.init)
+    config_file = folder / "config.json"
+    if not config_file.is_file():
+        raise FileNotFoundError(f"--init {folder}: no config.json there (or use random:<size>).")
+    if json.loads(config_file.read_text()).get("model_type") == PalConfig.model_type:
+        model = PalForConditionalGeneration.from_pretrained(folder)
+        for key, value in pal_fields.items():
+            if key != "max_input_length" and getattr(model.config, key) != value:
+                raise ValueError(
+                    f"{folder} has {key}={getattr(model.config, key)}, the {settings.variant} variant needs {value}."
+                )
+        return model
+    model, _ = pal_from_blenderbot_small(folder, settings.tokenizer, **pal_fields)
+    return model
+
+
+def load_examples(settings: TrainSettings, split: str, tokenizer, strategy_names) -> list[dict]:
+    """The featurized supporter turns of one split (with PESConv personas attached unless joint)."""
+    if settings.data_dir is None:
+        raise ValueError("Give --data-dir (a folder with ESConv.json or the HF train/valid/test.jsonl).")
+    dialogues: list[Dialogue] = load_split(settings.data_dir, split, settings.split_scheme, settings.order_file)
+    if settings.max_dialogues is not None:
+        dialogues = dialogues[: settings.max_dialogues]
+    if settings.variant != "joint" and not settings.persona_from_utterances:
+        if not settings.pesconv:
+            raise ValueError(f"The {settings.variant} variant needs personas: give --pesconv files (PESConv jsonl).")
+        dialogues = attach_personas(dialogues, [d for path in settings.pesconv for d in load_dialogues(path)])
+    options = FeaturizeOptions(
+        variant=settings.variant,
+        max_input_length=settings.max_input_length,
+        max_decoder_input_length=settings.max_decoder_input_length,
+        persona_from_utterances=settings.persona_from_utterances,
+    )
+    examples = []
+    for dialogue in tqdm(dialogues, desc=f"featurizing {split}"):
+        examples.extend(featurize(dialogue, tokenizer, options, strategy_names))
+    return examples
+
+
+class JsonLogCallback(TrainerCallback):
+    """Appends every log record (loss, learning rate, eval loss, ...) to `OUTPUT_DIR/log.jsonl`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs and state.is_world_process_zero:
+            with self.path.open("a") as f:
+                f.write(json.dumps({"step": state.global_step, "epoch": state.epoch, **logs}) + "\n")
+
+
+def train(settings: TrainSettings) -> Path:
+    """Runs the training and returns the folder of the hub-ready final model."""
+    output_dir = Path(settings.output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / "settings.json").write_text(json.dumps(asdict(settings), indent=2))
+    tokenizer = load_pal_tokenizer(settings.tokenizer)
+    model = build_model(settings, tokenizer)
+    ids = pal_token_ids(tokenizer, model.config.strategy_names)
+    if model.config.strategy_token_ids != ids["strategy_token_ids"]:
+        raise ValueError("The tokenizer's strategy token ids differ from the model's.")
+    train_examples = load_examples(settings, "train", tokenizer, model.config.strategy_names)
+    valid_examples = load_examples(settings, "valid", tokenizer, model.config.strategy_names)
+    evaluation = "steps" if settings.eval_steps else "epoch"
+    args = Seq2SeqTrainingArguments(
+        output_dir=str(output_dir),
+        learning_rate=settings.learning_rate,
+        per_device_train_batch_size=settings.batch_size,
+        per_device_eval_batch_size=max(settings.batch_size, 16),
+        num_train_epochs=settings.epochs,
+        max_steps=settings.max_steps,
+        warmup_steps=settings.warmup_steps,
+        weight_decay=settings.weight_decay,
+        max_grad_norm=1.0,
+        lr_scheduler_type="linear",
+        seed=settings.seed,
+        eval_strategy=evaluation,
+        save_strategy=evaluation,
+        eval_steps=settings.eval_steps,
+        save_steps=settings.eval_steps,
+        save_total_limit=2,
+        logging_steps=max(1, min(50, settings.eval_steps or 50)),
+        train_sampling_strategy="group_by_length",
+        remove_unused_columns=False,
+        report_to="none",
+    )
+    trainer = Seq2SeqTrainer(
+        model=model,
+        args=args,
+        data_collator=PalCollator(tokenizer.pad_token_id),
+        train_dataset=train_examples,
+        eval_dataset=valid_examples,
+        callbacks=[JsonLogCallback(output_dir / "log.jsonl")],
+    )
+    has_checkpoint = any(output_dir.glob("checkpoint-*"))
+    trainer.train(resume_from_checkpoint=True if settings.resume and has_checkpoint else None)
+    folder = output_dir / "model"
+    if trainer.is_world_process_zero():
+        save_pal(trainer.model, tokenizer, folder, pal_generation_config(trainer.model.config))
+    return folder
+
+
+def parse_settings(argv: list[str] | None = None) -> TrainSettings:
+    """Settings from `--config FILE` and command-line flags (flags win)."""
+    parser = argparse.ArgumentParser(
+        prog="pal-train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--config", help="a JSON file of settings (the keys are the flags below, with underscores)")
+    defaults = TrainSettings()
+    for f in fields(TrainSettings):
+        flag = "--" + f.name.replace("_", "-")
+        if isinstance(getattr(defaults, f.name), bool):
+            parser.add_argument(flag, action="store_true", default=None)
+        elif f.name == "pesconv":
+            parser.add_argument(flag, nargs="+", help="PESConv jsonl files whose personas are used")
+        else:
+            kind = {"float": float, "int": int}.get(str(f.type).split(" ")[0], str)
+            parser.add_argument(flag, type=kind, help=f"default: {getattr(defaults, f.name)}")
+    args = vars(parser.parse_args(argv))
+    values = json.loads(Path(args.pop("config")).read_text()) if args.get("config") else {}
+    args.pop("config", None)
+    unknown = set(values) - {f.name for f in fields(TrainSettings)}
+    if unknown:
+        raise ValueError(f"Unknown settings in the config file: {sorted(unknown)}")
+    values.update({k: v for k, v in args.items() if v is not None})
+    return TrainSettings(**values)
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    print(f"Wrote {train(parse_settings(argv))}")
+
+
+if __name__ == "__main__":
+    main()
