@@ -125,12 +125,13 @@ def load_examples(settings: TrainSettings, split: str, tokenizer, strategy_names
     """The featurized supporter turns of one split (with PESConv personas attached unless joint)."""
     if settings.data_dir is None:
         raise ValueError("Give --data-dir (a folder with ESConv.json or the HF train/valid/test.jsonl).")
+    needs_personas = settings.variant != "joint" and not settings.persona_from_utterances
+    if needs_personas and not settings.pesconv:
+        raise ValueError(f"The {settings.variant} variant needs personas: give --pesconv files (PESConv jsonl).")
     dialogues: list[Dialogue] = load_split(settings.data_dir, split, settings.split_scheme, settings.order_file)
     if settings.max_dialogues is not None:
         dialogues = dialogues[: settings.max_dialogues]
-    if settings.variant != "joint" and not settings.persona_from_utterances:
-        if not settings.pesconv:
-            raise ValueError(f"The {settings.variant} variant needs personas: give --pesconv files (PESConv jsonl).")
+    if needs_personas:
         dialogues = attach_personas(dialogues, [d for path in settings.pesconv for d in load_dialogues(path)])
     options = FeaturizeOptions(
         variant=settings.variant,

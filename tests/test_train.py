@@ -1,0 +1,73 @@
+import json
+
+import pytest
+import torch
+from transformers import AutoModelForSeq2SeqLM
+
+from modeling_pal.train import TrainSettings, parse_settings, train
+
+from test_esconv import HF_DIALOGUE
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """HF-layout ESConv files of 3 dialogues each, and the same dialogues as PESConv."""
+    folder = tmp_path / "esconv"
+    folder.mkdir()
+    for split in ("train", "valid", "test"):
+        rows = [dict(HF_DIALOGUE, situation=f"{split} {i}") for i in range(3)]
+        rows = [dict(r, dialog=[dict(t, text=f"{t['text']} {r['situation']}") for t in r["dialog"]]) for r in rows]
+        (folder / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return folder
+
+
+def test_two_training_steps_save_a_model_that_reloads(data_dir, tmp_path):
+    pesconv = [str(data_dir / f"{s}.jsonl") for s in ("train", "valid")]
+    config = tmp_path / "run.json"
+    config.write_text(
+        json.dumps(
+            {
+                "data_dir": str(data_dir),
+                "split_scheme": "hf",
+                "pesconv": pesconv,
+                "init": "random:tiny",
+                "max_steps": 2,
+                "batch_size": 2,
+            }
+        )
+    )
+    settings = parse_settings(["--config", str(config), "--output-dir", str(tmp_path / "run")])
+    assert (settings.learning_rate, settings.seed, settings.variant) == (1.5e-5, 13, "pal")
+    folder = train(settings)
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert any("eval_loss" in record for record in log) and any("train_loss" in record for record in log)
+    model = AutoModelForSeq2SeqLM.from_pretrained(folder, trust_remote_code=True)
+    assert model.config.fuse_persona and model.generation_config.temperature == 0.5
+    ids = torch.tensor([[5, 6, 7]])
+    out = model.generate(input_ids=ids, persona_input_ids=torch.tensor([[54947]]), max_new_tokens=3)
+    assert out[0, 1].item() in model.config.strategy_token_ids
+
+
+def test_joint_variant_trains_without_personas(data_dir, tmp_path):
+    settings = TrainSettings(
+        data_dir=str(data_dir),
+        split_scheme="hf",
+        variant="joint",
+        max_steps=1,
+        batch_size=2,
+        output_dir=str(tmp_path / "joint"),
+    )
+    model = AutoModelForSeq2SeqLM.from_pretrained(train(settings), trust_remote_code=True)
+    assert not model.config.fuse_persona
+
+
+def test_bad_settings(tmp_path):
+    with pytest.raises(ValueError, match="Unknown variant 'misc'"):
+        TrainSettings(variant="misc")
+    with pytest.raises(ValueError, match="Unknown preset"):
+        TrainSettings(preset="fast")
+    (tmp_path / "bad.json").write_text(json.dumps({"learnin_rate": 1}))
+    with pytest.raises(ValueError, match="Unknown settings in the config file: \\['learnin_rate'\\]"):
+        parse_settings(["--config", str(tmp_path / "bad.json")])
+    with pytest.raises(ValueError, match="needs personas"):
+        train(TrainSettings(data_dir=str(tmp_path), split_scheme="hf", output_dir=str(tmp_path / "o")))
