@@ -1,0 +1,233 @@
+"""
+`pal-evaluate`: the paper's automatic evaluation of a PAL model (or a baseline) on a split of ESConv.
+
+  pal-evaluate --model runs/pal/model --data-dir ESCONV_DIR --order-file esconv_order_and_splits.json \\
+               --pesconv pesconv.jsonl --split test --output-dir runs/pal/eval
+  pal-evaluate ... --strategy-alpha off          # the "PAL (alpha = 0)" row: no strategy-based control
+
+It decodes every supporter turn that answers the seeker with PAL's inference decoding (sampling, temperature 0.5,
+top-k 10, top-p 0.9, repetition penalty 1.03, seed 0) and writes `metrics.json`, `generations.jsonl` and
+`metrics.md` (our row beside the paper's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from . import metrics
+from .bundled import load_pal_tokenizer
+from .esconv import FeaturizeOptions, PalCollator, attach_personas, featurize, load_dialogues, load_split
+from .modeling_pal import PalForConditionalGeneration
+
+# PAL paper, Table 3 (ACC, PPL, B-2, B-4, D-1, D-2, E-1, E-2, R-L, Cos-Sim); "?" where not available.
+PAPER_ROWS: dict[str, list] = {
+    "Blenderbot-Joint (paper)": [27.72, 18.11, 5.57, 1.93, 3.74, 20.66, 4.23, 20.28, 16.36, 0.184],
+    "Hard Prompt (paper)": [34.24, "?", "?", "?", "?", "?", "?", "?", "?", "?"],
+    "PAL α=0 (paper)": [34.25, 15.92, 9.28, 2.90, 4.72, 25.56, 5.87, 33.05, 18.27, 0.229],
+    "PAL (paper)": [34.51, 15.92, 8.75, 2.66, 5.00, 30.27, 6.73, 41.82, 18.06, 0.244],
+}
+TABLE_COLUMNS = [
+    ("ACC", "accuracy"),
+    ("PPL", "ppl"),
+    ("B-2", "bleu-2"),
+    ("B-4", "bleu-4"),
+    ("D-1", "distinct-1"),
+    ("D-2", "distinct-2"),
+    ("E-1", "ead-1"),
+    ("E-2", "ead-2"),
+    ("R-L", "rouge-l"),
+    ("Cos-Sim", "cos-sim"),
+]
+
+
+@dataclass
+class EvalSettings:
+    """What `pal-evaluate` reads; a run config's `evaluate` section holds the same keys."""
+
+    model: str = "runs/pal/model"
+    output_dir: str = "runs/pal/eval"
+    data_dir: str | None = None
+    order_file: str | None = None
+    split_scheme: str = "pal"
+    split: str = "test"
+    pesconv: list[str] = field(default_factory=list)
+    strategy_alpha: str | list[float] | None = None
+    batch_size: int = 32
+    seed: int = 0
+    ppl_max_decoder_length: int = 50
+    max_dialogues: int | None = None
+    max_new_tokens: int | None = None
+    distinct_off_by_one: bool = False
+    meteor: bool = True
+    name: str = "ours"
+
+
+def persona_sentences(persona: str | None) -> str:
+    """The persona's sentences as plain text (PAL's `<persona>`/`<input>` markers removed)."""
+    return " ".join(s.strip() for s in re.split(r"<persona>|<input>", persona or "") if s.strip())
+
+
+def variant_of(model: PalForConditionalGeneration) -> str:
+    if model.config.fuse_persona:
+        return "pal"
+    return "hard-prompt" if model.config.persona_in_context else "joint"
+
+
+@torch.no_grad()
+def perplexity(model, examples: list[dict], collator: PalCollator, batch_size: int, max_decoder_length: int) -> float:
+    """Teacher-forced PPL over `[strategy] + response + eos`, each cut to `max_decoder_length + 1` labels."""
+    nll, count = 0.0, 0
+    for start in tqdm(range(0, len(examples), batch_size), desc="perplexity"):
+        chunk = [dict(e, labels=e["labels"][: max_decoder_length + 1]) for e in examples[start : start + batch_size]]
+        batch = collator(chunk)
+        labels = batch.pop("labels")
+        logits = model(**batch, labels=labels).logits
+        keep = labels.ne(-100)
+        nll += torch.nn.functional.cross_entropy(logits[keep], labels[keep], reduction="sum").item()
+        count += int(keep.sum())
+    return metrics.perplexity(nll, count)
+
+
+@torch.no_grad()
+def generate(model, tokenizer, examples: list[dict], collator: PalCollator, settings: EvalSettings) -> list[dict]:
+    """PAL's inference decoding of every example: its strategy and response."""
+    torch.manual_seed(settings.seed)
+    names = dict(zip(model.config.strategy_token_ids, model.config.strategy_names, strict=True))
+    outputs = []
+    options = {} if settings.strategy_alpha is None else {"strategy_alpha": settings.strategy_alpha}
+    if settings.strategy_alpha == "off":
+        options["selection_alpha"] = 0.0
+    if settings.max_new_tokens is not None:
+        options["max_new_tokens"] = settings.max_new_tokens
+    for start in tqdm(range(0, len(examples), settings.batch_size), desc="generating"):
+        chunk = examples[start : start + settings.batch_size]
+        batch = collator([{k: v for k, v in e.items() if k != "labels"} for e in chunk])
+        sequences = model.generate(**batch, **options)
+        for example, row in zip(chunk, sequences, strict=True):
+            outputs.append(
+                {
+                    "context": example["context"],
+                    "persona": example["persona"],
+                    "gold": example["response"],
+                    "gold_strategy": example["strategy"],
+                    "strategy": names[int(row[1])],
+                    "response": tokenizer.decode(row[2:], skip_special_tokens=True).strip(),
+                }
+            )
+    return outputs
+
+
+def markdown_table(name: str, result: dict) -> str:
+    """Our row beside the paper's rows (same columns)."""
+    lines = ["| Model | " + " | ".join(c for c, _ in TABLE_COLUMNS) + " |", "|---" * (len(TABLE_COLUMNS) + 1) + "|"]
+    for row_name, values in PAPER_ROWS.items():
+        lines.append(f"| {row_name} | " + " | ".join(str(v) for v in values) + " |")
+    ours = [result.get(key) for _, key in TABLE_COLUMNS]
+    lines.append(
+        f"| **{name}** | "
+        + " | ".join("–" if v is None else f"{v:.3f}" if abs(v) < 1 else f"{v:.2f}" for v in ours)
+        + " |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def evaluate(settings: EvalSettings) -> dict:
+    """Runs the evaluation, writes its files and returns the metrics."""
+    output_dir = Path(settings.output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model = PalForConditionalGeneration.from_pretrained(settings.model).eval()
+    tokenizer = load_pal_tokenizer(settings.model)
+    variant = variant_of(model)
+    if settings.data_dir is None:
+        raise ValueError("Give --data-dir (a folder with ESConv.json or the HF train/valid/test.jsonl).")
+    if variant != "joint" and not settings.pesconv:
+        raise ValueError(f"A {variant} model needs personas: give --pesconv files (PESConv jsonl).")
+    dialogues = load_split(settings.data_dir, settings.split, settings.split_scheme, settings.order_file)
+    if settings.max_dialogues is not None:
+        dialogues = dialogues[: settings.max_dialogues]
+    if settings.pesconv:
+        dialogues = attach_personas(dialogues, [d for path in settings.pesconv for d in load_dialogues(path)])
+    options = FeaturizeOptions(variant=variant, max_input_length=model.config.max_input_length, inference=True)
+    examples = [
+        e
+        for d in tqdm(dialogues, desc="featurizing")
+        for e in featurize(d, tokenizer, options, model.config.strategy_names)
+    ]
+    collator = PalCollator(tokenizer.pad_token_id)
+
+    generations = generate(model, tokenizer, examples, collator, settings)
+    names = list(model.config.strategy_names)
+    result = {
+        **metrics.strategy_metrics(
+            [names.index(g["strategy"]) for g in generations],
+            [names.index(g["gold_strategy"]) for g in generations],
+            len(names),
+        ),
+        "ppl": perplexity(model, examples, collator, settings.batch_size, settings.ppl_max_decoder_length),
+        **metrics.generation_metrics(
+            [g["response"] for g in generations],
+            [g["gold"] for g in generations],
+            len(tokenizer),
+            distinct_off_by_one=settings.distinct_off_by_one,
+            meteor=settings.meteor,
+        ),
+    }
+    with_persona = [g for g in generations if persona_sentences(g["persona"])]
+    if with_persona:
+        result["cos-sim"] = metrics.persona_response_similarity(
+            [persona_sentences(g["persona"]) for g in with_persona], [g["response"] for g in with_persona]
+        )
+    result.update(examples=len(examples), dialogues=len(dialogues), settings=asdict(settings))
+    (output_dir / "metrics.json").write_text(json.dumps(result, indent=2))
+    with (output_dir / "generations.jsonl").open("w") as f:
+        for g in generations:
+            f.write(json.dumps(g) + "\n")
+    (output_dir / "metrics.md").write_text(markdown_table(settings.name, result))
+    return result
+
+
+def parse_settings(argv: list[str] | None = None) -> EvalSettings:
+    parser = argparse.ArgumentParser(
+        prog="pal-evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--model", required=True, help="the PAL model folder")
+    parser.add_argument("--output-dir", required=True, help="where metrics.json, generations.jsonl, metrics.md go")
+    parser.add_argument("--data-dir", required=True, help="ESConv folder (ESConv.json or train/valid/test.jsonl)")
+    parser.add_argument("--order-file", help="esconv_order_and_splits.json, for PAL's split of the HF files")
+    parser.add_argument("--split-scheme", choices=["pal", "hf"], default="pal")
+    parser.add_argument("--split", choices=["train", "valid", "test"], default="test")
+    parser.add_argument("--pesconv", nargs="+", default=[], help="PESConv jsonl files with the personas")
+    parser.add_argument(
+        "--strategy-alpha", help="alpha preset ('released', 'per-strategy', 'off') or 8 comma-separated floats"
+    )
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ppl-max-decoder-length", type=int, default=50, help="labels kept for PPL (PAL's infer: 15)")
+    parser.add_argument("--max-dialogues", type=int, help="evaluate only the first N dialogues of the split")
+    parser.add_argument("--max-new-tokens", type=int, help="override the response length limit")
+    parser.add_argument(
+        "--distinct-off-by-one", action="store_true", help="PAL's Distinct-n, which skips each last n-gram"
+    )
+    parser.add_argument("--no-meteor", dest="meteor", action="store_false", help="skip METEOR (it needs Java)")
+    parser.add_argument("--name", default="ours", help="the row name in metrics.md")
+    args = vars(parser.parse_args(argv))
+    alpha = args["strategy_alpha"]
+    if alpha is not None and "," in alpha:
+        args["strategy_alpha"] = [float(a) for a in alpha.split(",")]
+    return EvalSettings(**args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    result = evaluate(parse_settings(argv))
+    print(json.dumps({k: v for k, v in result.items() if k != "settings"}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+import json
+
+import pytest
+from test_train import data_dir  # noqa: F401  (fixture)
+
+from modeling_pal import save_pal, tiny_random_pal
+from modeling_pal.evaluate import main, parse_settings, persona_sentences
+from modeling_pal.run_variant import run
+
+
+@pytest.fixture
+def model_dir(tokenizer, tmp_path):
+    model, _ = tiny_random_pal(tokenizer)
+    return save_pal(model, tokenizer, tmp_path / "model")
+
+
+def test_evaluate_end_to_end(model_dir, data_dir, tmp_path, capsys):  # noqa: F811
+    out = tmp_path / "eval"
+    main(
+        [
+            "--model",
+            str(model_dir),
+            "--data-dir",
+            str(data_dir),
+            "--split-scheme",
+            "hf",
+            "--split",
+            "test",
+            "--pesconv",
+            str(data_dir / "test.jsonl"),
+            "--output-dir",
+            str(out),
+            "--max-new-tokens",
+            "6",
+        ]
+    )
+    result = json.loads((out / "metrics.json").read_text())
+    assert result["examples"] == 9 and result["dialogues"] == 3  # 3 inference turns per fixture dialogue
+    for key in (
+        "accuracy",
+        "macro-f1",
+        "ppl",
+        "bleu-2",
+        "bleu-4",
+        "coco-bleu-4",
+        "distinct-1",
+        "ead-2",
+        "rouge-l",
+        "meteor",
+        "cider",
+        "cos-sim",
+    ):
+        assert key in result, key
+    assert result["ppl"] > 1000  # a random model over a 54,956-token vocabulary
+    generations = [json.loads(line) for line in (out / "generations.jsonl").read_text().splitlines()]
+    assert len(generations) == 9
+    assert set(generations[0]) == {"context", "persona", "gold", "gold_strategy", "strategy", "response"}
+    table = (out / "metrics.md").read_text()
+    assert "| PAL (paper) | 34.51 | 15.92 |" in table and "| **ours** |" in table
+    assert '"accuracy"' in capsys.readouterr().out
+
+
+def test_run_config_evaluates_a_variant(model_dir, data_dir, tmp_path):  # noqa: F811
+    config = {
+        "evaluate": {
+            "model": str(model_dir),
+            "data_dir": str(data_dir),
+            "split_scheme": "hf",
+            "split": "valid",
+            "pesconv": [str(data_dir / "valid.jsonl")],
+            "output_dir": str(tmp_path / "alpha0"),
+            "strategy_alpha": "off",
+            "max_new_tokens": 4,
+            "meteor": False,
+            "name": "PAL α=0",
+        }
+    }
+    result = run(config)
+    assert "meteor" not in result and result["settings"]["strategy_alpha"] == "off"
+    assert "| **PAL α=0** |" in (tmp_path / "alpha0" / "metrics.md").read_text()
+    with pytest.raises(ValueError, match="an 'evaluate' section"):
+        run({"train": {}})
+
+
+def test_settings_and_personas():
+    settings = parse_settings(
+        ["--model", "m", "--output-dir", "o", "--data-dir", "d", "--strategy-alpha", "0,1,0,0,0,0,0,0"]
+    )
+    assert settings.strategy_alpha == [0.0, 1.0, 0, 0, 0, 0, 0, 0]
+    assert persona_sentences("<persona>i am sad.<persona>my dog died.<input>") == "i am sad. my dog died."
+    assert persona_sentences("<input>") == ""
