@@ -41,6 +41,10 @@ PRESETS: dict[str, dict] = {
 # Architectures a model can start from at random.
 RANDOM_SIZES: dict[str, dict] = {
     "tiny": {},
+    "small": dict(
+        d_model=256, encoder_layers=4, decoder_layers=4, encoder_attention_heads=4, decoder_attention_heads=4,
+        encoder_ffn_dim=1024, decoder_ffn_dim=1024,
+    ),
     "90m": dict(
         d_model=512,
         encoder_layers=8,
@@ -74,6 +78,7 @@ class TrainSettings:
     seed: int | None = None
     max_steps: int = -1
     max_dialogues: int | None = None
+    max_valid_dialogues: int | None = None
     eval_steps: int | None = None
     weight_decay: float = 0.01
     max_input_length: int = 512
@@ -129,8 +134,9 @@ def load_examples(settings: TrainSettings, split: str, tokenizer, strategy_names
     if needs_personas and not settings.pesconv:
         raise ValueError(f"The {settings.variant} variant needs personas: give --pesconv files (PESConv jsonl).")
     dialogues: list[Dialogue] = load_split(settings.data_dir, split, settings.split_scheme, settings.order_file)
-    if settings.max_dialogues is not None:
-        dialogues = dialogues[: settings.max_dialogues]
+    limit = settings.max_dialogues if split == "train" else settings.max_valid_dialogues
+    if limit is not None:
+        dialogues = dialogues[:limit]
     if needs_personas:
         dialogues = attach_personas(dialogues, [d for path in settings.pesconv for d in load_dialogues(path)])
     options = FeaturizeOptions(
