@@ -89,3 +89,18 @@ def test_settings_and_personas():
     assert settings.strategy_alpha == [0.0, 1.0, 0, 0, 0, 0, 0, 0]
     assert persona_sentences("<persona>i am sad.<persona>my dog died.<input>") == "i am sad. my dog died."
     assert persona_sentences("<input>") == ""
+
+
+def test_shipped_run_configs_are_valid():
+    from pathlib import Path
+
+    from modeling_pal.evaluate import EvalSettings
+    from modeling_pal.train import TrainSettings
+
+    configs = sorted((Path(__file__).parents[1] / "configs").glob("*.json"))
+    assert {c.stem for c in configs} >= {"joint", "hard-prompt", "pal", "pal-alpha0"}
+    for path in configs:
+        config = json.loads(path.read_text())
+        if "train" in config:
+            TrainSettings(**config["train"])
+        EvalSettings(**config["evaluate"])
