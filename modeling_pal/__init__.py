@@ -8,6 +8,14 @@ from .conversation import encode_pal_inputs, format_context, format_persona, val
 from .export import pal_generation_config, save_pal
 from .modeling_pal import PalEncoder, PalEncoderOutput, PalForConditionalGeneration, PalModel, PalPersonaFusion
 from .pal_tokens import PAL_ADDED_TOKENS, add_pal_tokens, pal_token_ids
+from .persona_extraction import (
+    PersonaExtractionPipeline,
+    add_extractor_tokens,
+    filter_persona,
+    pesconv_persona,
+    save_extractor,
+    split_persona,
+)
 from .strategy_control import STRATEGY_ALPHA_PRESETS, PalStrategyControl, mix_logits, resolve_strategy_alpha
 
 AutoConfig.register(PalConfig.model_type, PalConfig, exist_ok=True)
@@ -25,6 +33,12 @@ __all__ = [
     "PalModel",
     "PalPersonaFusion",
     "PalStrategyControl",
+    "PersonaExtractionPipeline",
+    "add_extractor_tokens",
+    "filter_persona",
+    "pesconv_persona",
+    "save_extractor",
+    "split_persona",
     "add_pal_tokens",
     "encode_pal_inputs",
     "format_context",

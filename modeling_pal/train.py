@@ -42,8 +42,13 @@ PRESETS: dict[str, dict] = {
 RANDOM_SIZES: dict[str, dict] = {
     "tiny": {},
     "small": dict(
-        d_model=256, encoder_layers=4, decoder_layers=4, encoder_attention_heads=4, decoder_attention_heads=4,
-        encoder_ffn_dim=1024, decoder_ffn_dim=1024,
+        d_model=256,
+        encoder_layers=4,
+        decoder_layers=4,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=1024,
+        decoder_ffn_dim=1024,
     ),
     "90m": dict(
         d_model=512,
