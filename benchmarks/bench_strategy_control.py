@@ -23,6 +23,7 @@ from transformers.modeling_outputs import BaseModelOutput
 from modeling_pal import PalForConditionalGeneration, encode_pal_inputs, format_persona, load_pal_tokenizer
 from modeling_pal.bundled import tiny_pal_config
 from modeling_pal.strategy_control import PalStrategyControl
+from modeling_pal.train import RANDOM_SIZES
 
 
 class NaiveTwoPass(LogitsProcessor):
@@ -93,20 +94,7 @@ def main(argv: list[str] | None = None) -> None:
 
     tokenizer = load_pal_tokenizer()
     torch.manual_seed(0)
-    config = (
-        tiny_pal_config(tokenizer)
-        if args.size == "tiny"
-        else tiny_pal_config(
-            tokenizer,
-            d_model=512,
-            encoder_layers=8,
-            decoder_layers=8,
-            encoder_attention_heads=16,
-            decoder_attention_heads=16,
-            encoder_ffn_dim=2048,
-            decoder_ffn_dim=2048,
-        )
-    )
+    config = tiny_pal_config(tokenizer, **RANDOM_SIZES[args.size])
     model = PalForConditionalGeneration(config).eval()
     print(
         f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, torch threads: "

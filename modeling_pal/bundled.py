@@ -13,6 +13,17 @@ from .modeling_pal import PalForConditionalGeneration
 from .pal_tokens import PAL_ADDED_TOKENS, add_pal_tokens, pal_token_ids
 
 BUNDLED_TOKENIZER_DIR = Path(__file__).parent / "tokenizer"
+# The tiny random-weight encoder-decoder shape used for tests and smoke runs (PAL and the persona extractor).
+TINY_ARCHITECTURE = dict(
+    d_model=32,
+    encoder_layers=2,
+    decoder_layers=2,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+    max_position_embeddings=512,
+)
 
 
 def load_pal_tokenizer(path: str | Path | None = None):
@@ -31,14 +42,7 @@ def load_pal_tokenizer(path: str | Path | None = None):
 def tiny_pal_config(tokenizer, **overrides) -> PalConfig:
     """A 2+2-layer, 32-wide PAL config over `tokenizer`: random weights only, for tests and smoke runs."""
     fields = dict(
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=512,
+        **TINY_ARCHITECTURE,
         **pal_token_ids(tokenizer),
     )
     fields.update(overrides)

@@ -43,7 +43,7 @@ from transformers import (
 )
 from transformers.trainer_utils import get_last_checkpoint
 
-from .bundled import BUNDLED_TOKENIZER_DIR
+from .bundled import BUNDLED_TOKENIZER_DIR, TINY_ARCHITECTURE
 from .esconv import parse_dialogue, read_records
 from .persona_extraction import (
     PAL_EXTRACTOR_DECODING,
@@ -158,14 +158,7 @@ def tiny_extractor_config(tokenizer) -> BartConfig:
     """A 2+2-layer, 32-wide BART config over `tokenizer`: random weights only, for tests and smoke runs."""
     return BartConfig(
         vocab_size=len(tokenizer),
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=512,
+        **TINY_ARCHITECTURE,
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
