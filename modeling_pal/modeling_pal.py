@@ -359,7 +359,7 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
             use_cache=use_cache,
             **kwargs,
         )
-        logits = self.lm_head(outputs.last_hidden_state) + self.final_logits_bias.to(outputs.last_hidden_state.device)
+        logits = self.lm_logits(outputs.last_hidden_state)
         loss = None
         if labels is not None:
             loss = nn.functional.cross_entropy(
@@ -376,6 +376,16 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
             encoder_hidden_states=outputs.encoder_hidden_states,
             encoder_attentions=outputs.encoder_attentions,
         )
+
+    def lm_logits(self, hidden_states: torch.Tensor) -> torch.Tensor:
+        """
+        `lm_head(hidden_states) + final_logits_bias`, computed as `W @ hᵀ`: the same product, but for the few rows of a
+        decoding step (batch 1 with strategy control has 2) CPU BLAS runs this layout several times faster.
+        """
+        rows = hidden_states.reshape(-1, hidden_states.shape[-1])  # (batch * length, d_model)
+        logits = torch.matmul(self.lm_head.weight, rows.T).T  # (batch * length, vocab_size)
+        logits = logits.reshape(*hidden_states.shape[:-1], -1)
+        return logits + self.final_logits_bias.to(hidden_states.device)
 
     @staticmethod
     def plain_encoder_outputs(encoder_outputs: PalEncoderOutput) -> BaseModelOutput:

@@ -97,6 +97,8 @@ class TrainSettings:
             raise ValueError(f"Unknown variant {self.variant!r}; use one of {VARIANTS}.")
         if self.preset not in PRESETS:
             raise ValueError(f"Unknown preset {self.preset!r}; use one of {sorted(PRESETS)}.")
+        if self.tokenizer is None and (Path(self.init) / "tokenizer_config.json").is_file():
+            self.tokenizer = self.init  # a checkpoint folder's own tokenizer
         for key, value in PRESETS[self.preset].items():
             if getattr(self, key) is None:
                 setattr(self, key, value)
