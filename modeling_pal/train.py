@@ -6,10 +6,12 @@
   pal-train --data-dir ESCONV_DIR --order-file esconv_order_and_splits.json --pesconv pesconv.jsonl \\
             --variant pal --init blenderbot_small-90M/ --preset released --output-dir runs/pal
   pal-train ... --resume                                 # continue from the last checkpoint in --output-dir
+  pal-train ... --init PAL_DIR --lora r=8,alpha=16,dropout=0.05   # train a LoRA adapter of a PAL model
 
 Variants: `pal` (persona fused), `joint` (BlenderBot-Joint, no persona), `hard-prompt` (persona text before the
 context); PAL with alpha = 0 is the `pal` model decoded with `--strategy-alpha off` by `pal-evaluate`.
-The final model is written as a hub-ready folder to `OUTPUT_DIR/model`.
+The final model is written as a hub-ready folder to `OUTPUT_DIR/model`; with `--lora`, the adapter alone is
+written to `OUTPUT_DIR/adapter` (see `modeling_pal.lora`; keys left out of the spec keep r=8, alpha=16, dropout=0.05).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .configuration_pal import PalConfig
 from .convert import pal_from_blenderbot_small
 from .esconv import Dialogue, FeaturizeOptions, PalCollator, attach_personas, featurize, load_dialogues, load_split
 from .export import pal_generation_config, save_pal
+from .lora import add_pal_lora, parse_lora_spec
 from .modeling_pal import PalForConditionalGeneration
 from .pal_tokens import pal_token_ids
 
@@ -91,6 +94,7 @@ class TrainSettings:
     persona_from_utterances: bool = False
     fusion_mask_padding: bool = False
     resume: bool = False
+    lora: str | None = None
 
     def __post_init__(self):
         if self.variant not in VARIANTS:
@@ -102,6 +106,12 @@ class TrainSettings:
         for key, value in PRESETS[self.preset].items():
             if getattr(self, key) is None:
                 setattr(self, key, value)
+        if self.lora is not None:
+            parse_lora_spec(self.lora)
+            config_file = Path(self.init) / "config.json"
+            model_type = json.loads(config_file.read_text()).get("model_type") if config_file.is_file() else None
+            if model_type != PalConfig.model_type:
+                raise ValueError(f"--lora adapts a PAL model: give its folder as --init (got {self.init!r}).")
 
 
 def build_model(settings: TrainSettings, tokenizer) -> PalForConditionalGeneration:
@@ -171,7 +181,7 @@ class JsonLogCallback(TrainerCallback):
 
 
 def train(settings: TrainSettings) -> Path:
-    """Runs the training and returns the folder of the hub-ready final model."""
+    """Runs the training and returns the folder of the hub-ready final model (of the adapter with `lora`)."""
     output_dir = Path(settings.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "settings.json").write_text(json.dumps(asdict(settings), indent=2))
@@ -180,6 +190,8 @@ def train(settings: TrainSettings) -> Path:
     ids = pal_token_ids(tokenizer, model.config.strategy_names)
     if model.config.strategy_token_ids != ids["strategy_token_ids"]:
         raise ValueError("The tokenizer's strategy token ids differ from the model's.")
+    if settings.lora is not None:
+        model = add_pal_lora(model, settings.lora)
     train_examples = load_examples(settings, "train", tokenizer, model.config.strategy_names)
     valid_examples = load_examples(settings, "valid", tokenizer, model.config.strategy_names)
     evaluation = "steps" if settings.eval_steps else "epoch"
@@ -215,9 +227,12 @@ def train(settings: TrainSettings) -> Path:
     )
     has_checkpoint = any(output_dir.glob("checkpoint-*"))
     trainer.train(resume_from_checkpoint=True if settings.resume and has_checkpoint else None)
-    folder = output_dir / "model"
+    folder = output_dir / ("model" if settings.lora is None else "adapter")
     if trainer.is_world_process_zero():
-        save_pal(trainer.model, tokenizer, folder, pal_generation_config(trainer.model.config))
+        if settings.lora is None:
+            save_pal(trainer.model, tokenizer, folder, pal_generation_config(trainer.model.config))
+        else:
+            trainer.model.save_pretrained(folder)
     return folder
 
 
