@@ -61,7 +61,8 @@ def test_export_folder_is_hub_ready(tiny, batch, tmp_path):
         expected = torch.load({str(tmp_path / "expected.pt")!r}, weights_only=True)
         with torch.no_grad():
             logits = model(**inputs, decoder_input_ids=expected["decoder_input_ids"]).logits
-        assert torch.equal(logits, expected["logits"])
+        # Equal up to float rounding: BLAS summation order follows the weights' memory alignment.
+        torch.testing.assert_close(logits, expected["logits"], rtol=0, atol=1e-6)
         generated = model.generate(**inputs, do_sample=False, num_beams=2, max_new_tokens=5)
         assert torch.equal(generated, expected["generated"]), (generated, expected["generated"])
         print("OK")
