@@ -1,0 +1,144 @@
+"""
+`pal-export`: a trained PAL model or persona extractor -> a folder that `huggingface_hub.upload_folder` pushes as is.
+
+  pal-export --model runs/pal/model --metrics runs/pal/eval/metrics.json --output hub/pal-blenderbot-small \\
+             --repo-id me/pal-blenderbot-small
+  pal-export --model models/persona-extractor --metrics runs/extractor-eval/metrics.json \\
+             --output hub/pal-persona-extractor --base-model facebook/bart-large-cnn \\
+             --command "pal-extractor evaluate --model models/persona-extractor --gold pal-csv:test.csv ..."
+
+The folder holds the weights (safetensors), the code files, the tokenizer, the generation config, the custom
+pipeline registration and a README.md card with the evaluation results, each with the command that produced it.
+Whether the model is PAL or an extractor is read from its `config.json`. Push the folder with
+`huggingface_hub.upload_folder(repo_id=..., folder_path=OUTPUT)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
+
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
+
+from .bundled import load_pal_tokenizer
+from .cards import ESCONV_LICENSE, MetricsSource, extractor_card, pal_model_card
+from .configuration_pal import PalConfig
+from .export import save_pal
+from .modeling_pal import PalForConditionalGeneration
+from .persona_extraction import save_extractor
+
+PAL = "pal"
+EXTRACTOR = "persona-extractor"
+
+
+def model_kind(folder: str | Path) -> str:
+    """`"pal"` or `"persona-extractor"`, from the folder's `config.json`."""
+    path = Path(folder) / "config.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"No config.json in {folder}: give a saved model folder.")
+    config = json.loads(path.read_text())
+    if config.get("model_type") == PalConfig.model_type:
+        return PAL
+    if "persona-extraction" in config.get("custom_pipelines", {}):
+        return EXTRACTOR
+    raise ValueError(
+        f"{folder} holds neither a PAL model (model_type {PalConfig.model_type!r}) nor a persona extractor "
+        "(a 'persona-extraction' custom pipeline)."
+    )
+
+
+def export_for_hub(
+    model_dir: str | Path,
+    metrics: MetricsSource | Sequence[MetricsSource],
+    output_dir: str | Path,
+    *,
+    model_name: str | None = None,
+    repo_id: str | None = None,
+    commands: Sequence[str | None] | None = None,
+    base_model: str | None = None,
+    datasets: Sequence[str] | None = None,
+    license: str = ESCONV_LICENSE,
+) -> Path:
+    """
+    Writes the hub-ready folder of the PAL model or persona extractor in `model_dir`, with its README.md card built
+    from `metrics` (`pal-evaluate` metrics for PAL, one `pal-extractor evaluate` metrics file for an extractor).
+    `datasets` and `license` apply to an extractor; a PAL model is CC BY-NC 4.0 and trained on ESConv.
+    """
+    model_dir, output_dir = Path(model_dir), Path(output_dir)
+    metrics = [metrics] if isinstance(metrics, (str, Path, Mapping)) else list(metrics)
+    kind = model_kind(model_dir)
+    if output_dir.exists() and any(output_dir.iterdir()):
+        raise ValueError(f"{output_dir} is not empty: give a new folder.")
+    model_name = model_name or output_dir.name
+    if kind == PAL:
+        make_card = partial(
+            pal_model_card, metrics, model_name, repo_id=repo_id, commands=commands, base_model=base_model
+        )
+        card = make_card()  # checks the metrics and commands before anything is written
+        model = PalForConditionalGeneration.from_pretrained(model_dir).eval()
+        generation_config = None
+        if (model_dir / "generation_config.json").is_file():
+            generation_config = GenerationConfig.from_pretrained(model_dir)
+        save_pal(model, load_pal_tokenizer(model_dir), output_dir, generation_config)
+        tasks = list(json.loads((output_dir / "config.json").read_text()).get("custom_pipelines", {}))
+        if tasks:
+            card = make_card(pipeline_task=tasks[0])
+    else:
+        if len(metrics) != 1 or (commands is not None and len(commands) > 1):
+            raise ValueError("A persona extractor's card reads one metrics.json (and at most one command).")
+        card = extractor_card(
+            metrics[0],
+            model_name,
+            repo_id=repo_id,
+            command=commands[0] if commands else None,
+            base_model=base_model,
+            datasets=datasets,
+            license=license,
+        )
+        model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).eval()
+        save_extractor(model, AutoTokenizer.from_pretrained(model_dir), output_dir)
+    card.save(output_dir / "README.md")
+    return output_dir
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="pal-export", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--model", required=True, help="a saved PAL model or persona extractor folder")
+    parser.add_argument(
+        "--metrics", required=True, nargs="+", help="metrics.json of pal-evaluate (one or more) or pal-extractor"
+    )
+    parser.add_argument("--output", required=True, help="the new hub-ready folder")
+    parser.add_argument(
+        "--command",
+        action="append",
+        help="the command that produced a metrics file, one per file in order, where the file does not record it "
+        "(pal-evaluate's settings rebuild theirs)",
+    )
+    parser.add_argument("--model-name", help="the card's title and model-index name (default: the output's name)")
+    parser.add_argument("--repo-id", help="the Hub id the card's usage snippets load (default: the model name)")
+    parser.add_argument("--base-model", help="the Hub id of the checkpoint the model was fine-tuned from, if any")
+    parser.add_argument("--dataset", action="append", help="extractor: Hub id of its training data, repeatable")
+    parser.add_argument("--license", default=ESCONV_LICENSE, help="extractor: its license (default cc-by-nc-4.0)")
+    args = parser.parse_args(argv)
+    output = export_for_hub(
+        args.model,
+        args.metrics,
+        args.output,
+        model_name=args.model_name,
+        repo_id=args.repo_id,
+        commands=args.command,
+        base_model=args.base_model,
+        datasets=args.dataset,
+        license=args.license,
+    )
+    print(f"Wrote {output}: {', '.join(sorted(p.name for p in output.iterdir()))}")
+    print(f"Push it with huggingface_hub.upload_folder(repo_id=..., folder_path={str(output)!r}).")
+
+
+if __name__ == "__main__":
+    main()
