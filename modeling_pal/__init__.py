@@ -4,7 +4,7 @@ from transformers import AutoConfig, AutoModelForSeq2SeqLM
 
 from .bundled import BUNDLED_TOKENIZER_DIR, load_pal_tokenizer, tiny_pal_config, tiny_random_pal
 from .configuration_pal import PAL_STRATEGIES, PalConfig
-from .conversation import encode_pal_inputs, format_context, format_persona, validate_conversation
+from .conversation import decode_response, encode_pal_inputs, format_context, format_persona, validate_conversation
 from .export import pal_generation_config, save_pal
 from .modeling_pal import PalEncoder, PalEncoderOutput, PalForConditionalGeneration, PalModel, PalPersonaFusion
 from .pal_tokens import PAL_ADDED_TOKENS, add_pal_tokens, pal_token_ids
@@ -16,6 +16,7 @@ from .persona_extraction import (
     save_extractor,
     split_persona,
 )
+from .persona_support import PersonaSupportPipeline
 from .strategy_control import STRATEGY_ALPHA_PRESETS, PalStrategyControl, mix_logits, resolve_strategy_alpha
 
 AutoConfig.register(PalConfig.model_type, PalConfig, exist_ok=True)
@@ -34,12 +35,14 @@ __all__ = [
     "PalPersonaFusion",
     "PalStrategyControl",
     "PersonaExtractionPipeline",
+    "PersonaSupportPipeline",
     "add_extractor_tokens",
     "filter_persona",
     "pesconv_persona",
     "save_extractor",
     "split_persona",
     "add_pal_tokens",
+    "decode_response",
     "encode_pal_inputs",
     "format_context",
     "format_persona",

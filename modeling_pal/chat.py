@@ -4,6 +4,9 @@
   pal-chat --model models/pal-esconv                   # a trained model folder
   pal-chat --tiny-random                               # a tiny random-weight model: gibberish, for smoke tests
   pal-chat --tiny-random --message "I lost my job."    # one scripted turn per --message, no prompt
+
+From the seeker's 3rd message on, PAL reads their persona, inferred by the persona extractor that the model's config
+names (`persona_extractor`) or `--persona-extractor`; `--persona` gives it instead.
 """
 
 from __future__ import annotations
@@ -13,48 +16,22 @@ import sys
 from collections.abc import Iterable
 
 import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, pipeline
 
 from .bundled import tiny_random_pal
-from .conversation import encode_pal_inputs, format_context, format_persona
-from .modeling_pal import PalForConditionalGeneration
-from .strategy_control import PalStrategyControl
+from .persona_support import PersonaSupportPipeline
 
 
-def respond(
-    model: PalForConditionalGeneration,
-    tokenizer,
-    messages: list[dict],
-    persona: list[str] | None = None,
-    strategy: str | None = None,
-    **generate_kwargs,
-) -> dict:
-    """
-    One supporter reply to `messages` with PAL's strategy-based control: PAL picks the strategy (or uses
-    `strategy`), then writes the response. Returns `response`, `strategy` and `strategy_scores`.
-    """
-    config = model.config
-    context = format_context(messages, config.strategy_names)
-    personas = [format_persona(persona or [])] if config.fuse_persona else None
-    batch, _ = encode_pal_inputs(tokenizer, [context], personas, config.max_input_length)
-    control = PalStrategyControl.from_config(config, strategy=strategy)
-    output = model.generate(**batch, logits_processor=[control], **generate_kwargs)
-    return {
-        "response": tokenizer.decode(output[0, 2:], skip_special_tokens=True).strip(),
-        "strategy": control.strategies(output)[0],
-        "strategy_scores": dict(zip(config.strategy_names, control.strategy_scores[0].tolist(), strict=True)),
-    }
-
-
-def chat(model, tokenizer, turns: Iterable[str], persona: list[str], strategy: str | None, interactive: bool) -> None:
+def chat(support: PersonaSupportPipeline, turns: Iterable[str], interactive: bool, **options) -> None:
     """Runs the conversation loop over `turns` (lines typed by the user, or scripted messages)."""
     messages: list[dict] = []
+    persona: list[str] = []
     for text in turns:
         text = text.strip()
         if text in ("/quit", "/exit"):
             break
         if text == "/reset":
-            messages = []
+            messages, persona = [], []
             print("(conversation reset)")
             continue
         if not text:
@@ -62,8 +39,11 @@ def chat(model, tokenizer, turns: Iterable[str], persona: list[str], strategy: s
         if not interactive:
             print(f"you: {text}")
         messages.append({"role": "user", "content": text})
-        reply = respond(model, tokenizer, messages, persona, strategy)
+        reply = support(messages, **options)
         messages.append({"role": "assistant", "content": reply["response"], "strategy": reply["strategy"]})
+        if reply["persona"] != persona:
+            persona = reply["persona"]
+            print(f"(persona: {' | '.join(persona) or 'none inferred'})")
         print(f"pal [{reply['strategy']}]: {reply['response']}", flush=True)
 
 
@@ -80,9 +60,12 @@ def main(argv: list[str] | None = None) -> None:
         prog="pal-chat", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="a PAL model folder (hub-ready, loaded with trust_remote_code)")
+    source.add_argument("--model", help="a PAL model folder (hub-ready)")
     source.add_argument("--tiny-random", action="store_true", help="a tiny random-weight model (writes gibberish)")
     parser.add_argument("--persona", action="append", default=[], help="a persona sentence of the seeker (repeatable)")
+    parser.add_argument(
+        "--persona-extractor", help="a persona extractor folder (default: the one the model's config names)"
+    )
     parser.add_argument("--strategy", help="force this strategy for every reply, e.g. 'Question'")
     parser.add_argument("--message", action="append", help="a scripted seeker message (repeatable); no prompt")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the sampling (default 0)")
@@ -92,15 +75,26 @@ def main(argv: list[str] | None = None) -> None:
         model, tokenizer = tiny_random_pal(seed=args.seed)
         print("Loaded a TINY RANDOM-WEIGHT PAL model: its replies are gibberish (smoke test only).")
     else:
-        model = AutoModelForSeq2SeqLM.from_pretrained(args.model, trust_remote_code=True).eval()
-        tokenizer = AutoTokenizer.from_pretrained(args.model, trust_remote_code=True)
-    if args.strategy is not None:
-        model.config.strategy_index(args.strategy)  # fail now on an unknown name, not after the first message
+        model = AutoModelForSeq2SeqLM.from_pretrained(args.model).eval()
+        tokenizer = AutoTokenizer.from_pretrained(args.model)
+    # An unknown --strategy or a malformed --persona fails here, not after the first message.
+    support = pipeline(
+        "persona-support",
+        model=model,
+        tokenizer=tokenizer,
+        persona_extractor=args.persona_extractor,
+        persona=args.persona or None,
+        strategy=args.strategy,
+    )
+    options = {}
+    if support.needs_persona and not args.persona and support.persona_extractor is None:
+        print("No persona extractor: PAL reads no persona (give --persona or --persona-extractor).")
+        options["persona"] = []
     torch.manual_seed(args.seed)
     interactive = args.message is None
     if interactive:
         print("Type a message; /reset starts over, /quit (or Ctrl-D) ends.", file=sys.stderr)
-    chat(model, tokenizer, prompt_lines() if interactive else args.message, args.persona, args.strategy, interactive)
+    chat(support, prompt_lines() if interactive else args.message, interactive, **options)
 
 
 if __name__ == "__main__":

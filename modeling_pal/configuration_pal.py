@@ -56,6 +56,10 @@ class PalConfig(BlenderbotSmallConfig):
             outputs depend on how much padding a batch has; `True` makes a row's output independent of its batch.
         max_input_length (`int`, *optional*, defaults to 512):
             Context tokens kept (the last ones) when a context is encoded; also the longest persona accepted.
+        persona_extractor (`str`, *optional*):
+            The companion persona extractor that `pipeline("persona-support")` runs to infer the seeker's persona: a
+            folder path relative to this model's folder (e.g. `"../persona-extractor"`), an absolute path or a hub
+            id. With `None`, the pipeline needs `persona_extractor=` or the seeker's `persona=`.
     """
 
     model_type = "pal"
@@ -75,6 +79,7 @@ class PalConfig(BlenderbotSmallConfig):
     persona_in_context: bool = False
     fusion_mask_padding: bool = False
     max_input_length: int = 512
+    persona_extractor: str | None = None
 
     def __post_init__(self, **kwargs):
         if self.strategy_names is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 
 import torch
@@ -26,6 +27,9 @@ ROLE_ALIASES: dict[str, str] = {
 SEEKER_PREFIX = "Persona:"
 SUPPORTER_PREFIX = "System:"
 TURN_SEPARATOR = "</s> <s>"
+# The spaces a BERT-style tokenizer's decoding leaves inside contractions ("i ' m", "don ' t") and before punctuation.
+CONTRACTION_SPACES = re.compile(r"(\w) ' (s|m|t|d|ll|re|ve)\b")
+SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,!?])")
 
 
 def normalize_role(role: object, index: int) -> str:
@@ -153,8 +157,19 @@ def encode_pal_inputs(
     return BatchEncoding(batch), cut
 
 
+def decode_response(tokenizer, sequence: Sequence[int] | torch.Tensor) -> str:
+    """
+    The response text of a generated sequence `[start, strategy, response..., eos, pad...]`: special tokens dropped,
+    contractions and punctuation re-attached (`"i ' m fine , don ' t"` -> `"i'm fine, don't"`).
+    """
+    text = tokenizer.decode(sequence[2:], skip_special_tokens=True)
+    text = CONTRACTION_SPACES.sub(r"\1'\2", text)
+    return SPACE_BEFORE_PUNCTUATION.sub(r"\1", text).strip()
+
+
 __all__ = [
     "ROLE_ALIASES",
+    "decode_response",
     "encode_pal_inputs",
     "format_context",
     "format_persona",

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from . import metrics
 from .bundled import load_pal_tokenizer
+from .conversation import decode_response
 from .esconv import FeaturizeOptions, PalCollator, attach_personas, featurize, load_dialogues, load_split
 from .modeling_pal import PalForConditionalGeneration
 
@@ -118,7 +119,7 @@ def generate(model, tokenizer, examples: list[dict], collator: PalCollator, sett
                     "gold": example["response"],
                     "gold_strategy": example["strategy"],
                     "strategy": names[int(row[1])],
-                    "response": tokenizer.decode(row[2:], skip_special_tokens=True).strip(),
+                    "response": decode_response(tokenizer, row),
                 }
             )
     return outputs

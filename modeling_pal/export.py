@@ -9,6 +9,7 @@ from transformers import GenerationConfig
 from .configuration_pal import PalConfig
 from .modeling_pal import PalForConditionalGeneration
 from .pal_tokens import pal_token_ids
+from .persona_support import PersonaSupportPipeline
 
 # PAL's inference decoding (`codes/RUN/infer_strat.sh`): the response may take 50 tokens after `[bos, strategy]`.
 PAL_DECODING = dict(
@@ -53,16 +54,17 @@ def save_pal(
     generation_config: GenerationConfig | None = None,
 ) -> Path:
     """
-    Writes a hub-ready folder: `config.json` with its `auto_map`, `model.safetensors`, the code files, the tokenizer
-    and `generation_config.json` (PAL's decoding unless `generation_config` is given). It loads anywhere with
-    `AutoModelForSeq2SeqLM.from_pretrained(folder, trust_remote_code=True)`.
+    Writes a hub-ready folder: `config.json` with its `auto_map` and `custom_pipelines`, `model.safetensors`, the
+    code files, the tokenizer and `generation_config.json` (PAL's decoding unless `generation_config` is given). It
+    loads anywhere with `AutoModelForSeq2SeqLM.from_pretrained(folder, trust_remote_code=True)`, or as
+    `pipeline("persona-support", model=folder, trust_remote_code=True)`, which runs the persona extractor that
+    `model.config.persona_extractor` names (e.g. `"../persona-extractor"`, relative to the folder).
     """
     check_tokenizer_matches(model.config, tokenizer)
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     model.generation_config = generation_config or pal_generation_config(model.config)
-    model.save_pretrained(output_dir)
-    tokenizer.save_pretrained(output_dir)
+    PersonaSupportPipeline(model=model, tokenizer=tokenizer, device=model.device).save_pretrained(output_dir)
     return output_dir
 
 

@@ -1,23 +1,38 @@
 import pytest
 
-from modeling_pal.chat import main, respond
+from modeling_pal import save_extractor
+from modeling_pal.chat import main
+from modeling_pal.extractor_cli import build_extractor
+
+MESSAGES = ["I lost my job.", "I feel stuck.", "My wife is a nurse."]
+
+
+def scripted(*messages: str) -> list[str]:
+    return [argument for message in messages for argument in ("--message", message)]
 
 
 def test_scripted_chat_on_the_tiny_model(capsys):
-    main(["--tiny-random", "--message", "I lost my job.", "--message", "I feel stuck.", "--strategy", "Question"])
+    main(["--tiny-random", *scripted(*MESSAGES[:2]), "--strategy", "Question"])
     out = capsys.readouterr().out
-    assert "TINY RANDOM-WEIGHT" in out
+    assert "TINY RANDOM-WEIGHT" in out and "No persona extractor" in out
     assert out.count("pal [Question]:") == 2
 
 
-def test_respond_reports_strategy_and_scores(tiny):
-    model, tokenizer = tiny
-    reply = respond(model, tokenizer, [{"role": "user", "content": "hi"}], persona=["i am a nurse."], max_new_tokens=4)
-    assert reply["strategy"] in model.config.strategy_names
-    assert set(reply["strategy_scores"]) == set(model.config.strategy_names)
-    assert reply["strategy_scores"][reply["strategy"]] == max(reply["strategy_scores"].values())
-    forced = respond(model, tokenizer, [{"role": "user", "content": "hi"}], strategy="Information", max_new_tokens=4)
-    assert forced["strategy"] == "Information"
+def test_chat_infers_the_persona_with_an_extractor(capsys, tmp_path):
+    model, tokenizer = build_extractor(tiny_random=True, seed=0)
+    model.generation_config.update(num_beams=2, max_length=10)
+    save_extractor(model, tokenizer, tmp_path / "extractor")
+    main(["--tiny-random", "--persona-extractor", str(tmp_path / "extractor"), *scripted(*MESSAGES)])
+    out = capsys.readouterr().out
+    assert "No persona extractor" not in out and out.count("pal [") == 3
+    # The persona line comes once the seeker has spoken three times, before the third reply.
+    assert out.index("(persona: ") > out.index(f"you: {MESSAGES[2]}")
+
+
+def test_chat_with_a_given_persona(capsys):
+    main(["--tiny-random", "--persona", "i am a nurse.", *scripted(MESSAGES[0])])
+    out = capsys.readouterr().out
+    assert "(persona: i am a nurse.)" in out and "No persona extractor" not in out
 
 
 def test_chat_errors_and_help(capsys):
