@@ -241,7 +241,11 @@ def parse_settings(argv: list[str] | None = None) -> TrainSettings:
     parser = argparse.ArgumentParser(
         prog="pal-train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--config", help="a JSON file of settings (the keys are the flags below, with underscores)")
+    parser.add_argument(
+        "--config",
+        help="a JSON file of settings (the keys are the flags below, with underscores), or a `pal-run` config, whose "
+        "`train` section is read",
+    )
     defaults = TrainSettings()
     for f in fields(TrainSettings):
         flag = "--" + f.name.replace("_", "-")
@@ -255,6 +259,7 @@ def parse_settings(argv: list[str] | None = None) -> TrainSettings:
     args = vars(parser.parse_args(argv))
     values = json.loads(Path(args.pop("config")).read_text()) if args.get("config") else {}
     args.pop("config", None)
+    values = values.get("train", values) if "evaluate" in values else values
     unknown = set(values) - {f.name for f in fields(TrainSettings)}
     if unknown:
         raise ValueError(f"Unknown settings in the config file: {sorted(unknown)}")
