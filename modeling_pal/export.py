@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
 from transformers import GenerationConfig
 
 from .configuration_pal import PalConfig
@@ -68,4 +71,20 @@ def save_pal(
     return output_dir
 
 
-__all__ = ["PAL_DECODING", "check_tokenizer_matches", "pal_generation_config", "save_pal"]
+def store_weights_in_float16(folder: str | Path) -> int:
+    """
+    Rewrites a saved folder's `model.safetensors` with its float32 tensors in float16, halving it on disk. The
+    folder's `config.json` keeps `dtype: float32`, so `from_pretrained` loads the weights back as float32 (the
+    float16 values, exactly). Returns the new file size in bytes.
+    """
+    path = Path(folder) / "model.safetensors"
+    if not path.is_file():
+        raise FileNotFoundError(f"No model.safetensors in {folder}.")
+    with safe_open(str(path), "pt") as file:
+        metadata = file.metadata()
+    tensors = {k: v.half() if v.dtype == torch.float32 else v for k, v in load_file(str(path)).items()}
+    save_file(tensors, str(path), metadata=metadata)
+    return path.stat().st_size
+
+
+__all__ = ["PAL_DECODING", "check_tokenizer_matches", "pal_generation_config", "save_pal", "store_weights_in_float16"]

@@ -26,7 +26,7 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
 from .bundled import load_pal_tokenizer
 from .cards import ESCONV_LICENSE, MetricsSource, extractor_card, pal_model_card
 from .configuration_pal import PalConfig
-from .export import save_pal
+from .export import save_pal, store_weights_in_float16
 from .modeling_pal import PalForConditionalGeneration
 from .persona_extraction import save_extractor
 
@@ -61,11 +61,13 @@ def export_for_hub(
     base_model: str | None = None,
     datasets: Sequence[str] | None = None,
     license: str = ESCONV_LICENSE,
+    float16: bool = False,
 ) -> Path:
     """
     Writes the hub-ready folder of the PAL model or persona extractor in `model_dir`, with its README.md card built
     from `metrics` (`pal-evaluate` metrics for PAL, one `pal-extractor evaluate` metrics file for an extractor).
-    `datasets` and `license` apply to an extractor; a PAL model is CC BY-NC 4.0 and trained on ESConv.
+    `datasets` and `license` apply to an extractor; a PAL model is CC BY-NC 4.0 and trained on ESConv. `float16`
+    stores the weights in float16 (they still load as float32).
     """
     model_dir, output_dir = Path(model_dir), Path(output_dir)
     metrics = [metrics] if isinstance(metrics, (str, Path, Mapping)) else list(metrics)
@@ -100,6 +102,8 @@ def export_for_hub(
         )
         model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).eval()
         save_extractor(model, AutoTokenizer.from_pretrained(model_dir), output_dir)
+    if float16:
+        store_weights_in_float16(output_dir)
     card.save(output_dir / "README.md")
     return output_dir
 
@@ -124,6 +128,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--base-model", help="the Hub id of the checkpoint the model was fine-tuned from, if any")
     parser.add_argument("--dataset", action="append", help="extractor: Hub id of its training data, repeatable")
     parser.add_argument("--license", default=ESCONV_LICENSE, help="extractor: its license (default cc-by-nc-4.0)")
+    parser.add_argument("--float16", action="store_true", help="store the weights in float16 (loaded as float32)")
     args = parser.parse_args(argv)
     output = export_for_hub(
         args.model,
@@ -135,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
         base_model=args.base_model,
         datasets=args.dataset,
         license=args.license,
+        float16=args.float16,
     )
     print(f"Wrote {output}: {', '.join(sorted(p.name for p in output.iterdir()))}")
     print(f"Push it with huggingface_hub.upload_folder(repo_id=..., folder_path={str(output)!r}).")

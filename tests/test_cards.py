@@ -264,3 +264,19 @@ def test_model_kind_refuses_other_folders(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"model_type": "bart"}))
     with pytest.raises(ValueError, match="neither"):
         model_kind(tmp_path)
+
+
+def test_float16_export_halves_the_weights_and_loads_as_float32(tmp_path):
+    model, tokenizer = tiny_random_pal()
+    save_pal(model, tokenizer, tmp_path / "trained")
+    (tmp_path / "metrics.json").write_text(json.dumps(PAL_METRICS))
+    full, half = tmp_path / "full", tmp_path / "half"
+    arguments = ["--model", str(tmp_path / "trained"), "--metrics", str(tmp_path / "metrics.json")]
+    main([*arguments, "--output", str(full)])
+    main([*arguments, "--output", str(half), "--float16"])
+    size = (half / "model.safetensors").stat().st_size
+    assert size < 0.55 * (full / "model.safetensors").stat().st_size
+    reloaded = PalForConditionalGeneration.from_pretrained(half)
+    assert reloaded.dtype == torch.float32
+    for name, tensor in model.state_dict().items():
+        assert torch.equal(tensor.half().float(), reloaded.state_dict()[name]), name
