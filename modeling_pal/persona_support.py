@@ -8,7 +8,8 @@ from transformers import pipeline
 
 support = pipeline("persona-support", model="path/to/pal", trust_remote_code=True)
 support([{"role": "user", "content": "I lost my job and I don't know how to tell my family."}])
-# -> {"response": "...", "strategy": "Question", "strategy_scores": {"Question": 0.41, ...}, "persona": []}
+# -> {"response": "...", "strategy": "Question", "strategy_scores": {"Question": 0.41, ...}, "persona": [],
+#     "safety": False}
 ```
 """
 
@@ -39,12 +40,15 @@ from .persona_extraction import (
     pesconv_persona,
     seeker_utterances,
 )
+from .safety import safety_reply
 from .strategy_control import resolve_strategy_alpha
 
 logger = logging.get_logger(__name__)
 
 # Sequences of seeker utterances whose inferred persona is kept (the least recently used go first).
 PERSONA_CACHE_SIZE = 1024
+# The keys of every reply, generated or the fixed safety message.
+REPLY_KEYS = ("response", "strategy", "strategy_scores", "persona", "safety")
 
 
 def resolve_extractor(reference: str, model_folder: str | None) -> str:
@@ -70,6 +74,20 @@ def load_persona_extractor(location: str | os.PathLike, device=None) -> PersonaE
             "extractor folder or a loaded persona-extraction pipeline), or the seeker's `persona=` sentences."
         ) from error
     return PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=device)
+
+
+def load_adapter(model, adapter_dir: str | os.PathLike):
+    """
+    `model` with the LoRA adapter saved in `adapter_dir` (`pal-train --lora`), as `modeling_pal.lora.load_pal_adapter`
+    loads it. peft is imported here only, so a model folder that ships this pipeline loads without it.
+    """
+    if not (Path(adapter_dir) / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"No adapter_config.json in {adapter_dir}: not a saved adapter.")
+    try:
+        from peft import PeftModel
+    except ImportError as error:
+        raise ImportError("Loading a LoRA adapter (`adapter=`) needs peft: `pip install peft`.") from error
+    return PeftModel.from_pretrained(model, adapter_dir, is_trainable=False)
 
 
 def as_conversation(inputs: str | Sequence[Mapping], strategy_names: Sequence[str]) -> list[dict]:
@@ -104,8 +122,19 @@ class PersonaSupportPipeline(Pipeline):
     `config.fusion_mask_padding`, PAL's fusion attends over padding, so a conversation is only decoded with those of
     the same padded length: with greedy decoding, a batch gives what each conversation gives alone.
 
-    Output per conversation: `{"response", "strategy", "strategy_scores", "persona"}`: the reply (clean text), the
-    strategy it opens with, the probability of each strategy, and the persona sentences read (`[]` when none).
+    Output per conversation: `{"response", "strategy", "strategy_scores", "persona", "safety"}`: the reply (clean
+    text), the strategy it opens with, the probability of each strategy, the persona sentences read (`[]` when none)
+    and whether the reply is the fixed safety message (`False` for a generated one).
+
+    Safety check (`safety_check=True`): when the last seeker message of a conversation speaks of suicide or self-harm
+    ([`modeling_pal.safety.crisis_check`]), its reply is not generated but the fixed `CRISIS_RESPONSE`, with
+    `"safety": True`, `"strategy": None`, `"strategy_scores": {}` and `"persona": []`.
+
+    Streaming: pass a `transformers` streamer (`streamer=TextIteratorStreamer(tokenizer, skip_prompt=True,
+    skip_special_tokens=True)`) with one conversation. PAL decodes `[start, strategy, response...]`: `skip_prompt`
+    drops the start token and `skip_special_tokens` the strategy token, so the streamer sees only the response text
+    (before `decode_response`'s clean-up of spaces around apostrophes and punctuation). A safety reply ends the
+    streamer without text.
 
     Persona: PAL's rule, with the companion extractor: none (`"<input>"`) before the seeker's 3rd utterance, then the
     sentences the extractor infers from all seeker utterances so far. Inferred personas are cached per sequence of
@@ -117,8 +146,11 @@ class PersonaSupportPipeline(Pipeline):
             persona-extraction pipeline. Defaults to the model config's `persona_extractor`, a path relative to the
             model's folder (e.g. `"../persona-extractor"`), an absolute path or a hub id. Loaded on first use.
         persona_cache_size (`int`, defaults to 1024): sequences of seeker utterances whose persona is kept.
+        adapter (`str` or `os.PathLike`, *optional*): a LoRA adapter folder (`pal-train --lora`) loaded onto the model.
 
     Call (or init) parameters:
+        safety_check (`bool`, defaults to `False`): answer messages about suicide or self-harm with the fixed safety
+            message instead of a generated reply.
         persona (`list[str]`): the seeker's persona sentences, used instead of inferring one (`[]`: no persona).
         strategy (`str`): the strategy to reply with, by name (`"Question"` or `"[Question]"`); PAL chooses otherwise.
         alpha (`str` or 8 floats): the per-strategy alphas of PAL's controllable generation, a preset name
@@ -139,6 +171,8 @@ class PersonaSupportPipeline(Pipeline):
         *args,
         persona_extractor: str | os.PathLike | Pipeline | None = None,
         persona_cache_size: int = PERSONA_CACHE_SIZE,
+        adapter: str | os.PathLike | None = None,
+        safety_check: bool = False,
         **kwargs,
     ):
         if persona_extractor is not None and not isinstance(persona_extractor, (str, os.PathLike, Pipeline)):
@@ -151,6 +185,9 @@ class PersonaSupportPipeline(Pipeline):
             raise ValueError("The persona-support pipeline needs the PAL model's tokenizer.")
         if not hasattr(self.model.config, "strategy_names"):
             raise ValueError(f"The persona-support pipeline needs a PAL model, got {type(self.model).__name__}.")
+        if adapter is not None:
+            self.model = load_adapter(self.model, adapter)
+        self.safety_check = safety_check
         self._persona_extractor = persona_extractor
         self.persona_cache_size = persona_cache_size
         self.persona_cache: OrderedDict[tuple[str, ...], list[str]] = OrderedDict()
@@ -175,7 +212,7 @@ class PersonaSupportPipeline(Pipeline):
             self._persona_extractor = load_persona_extractor(self._persona_extractor, self.device)
         return self._persona_extractor
 
-    def __call__(self, inputs, batch_size: int | None = None, **kwargs):
+    def __call__(self, inputs, batch_size: int | None = None, safety_check: bool | None = None, **kwargs):
         names = self.model.config.strategy_names
         single = not is_batch(inputs)
         conversations = []
@@ -189,8 +226,19 @@ class PersonaSupportPipeline(Pipeline):
         batch_size = batch_size or self._batch_size or 1
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-        groups = [tuple(conversations[i : i + batch_size]) for i in range(0, len(conversations), batch_size)]
-        outputs = [output for group in super().__call__(groups, batch_size=1, **kwargs) for output in group]
+        streamer = kwargs.get("streamer", self._forward_params.get("streamer"))
+        if streamer is not None and len(conversations) > 1:
+            raise ValueError("A streamer follows one reply: give one conversation at a time.")
+        check = self.safety_check if safety_check is None else safety_check
+        replies = [safety_reply(conversation) if check else None for conversation in conversations]
+        todo = [conversation for conversation, reply in zip(conversations, replies, strict=True) if reply is None]
+        groups = [tuple(todo[i : i + batch_size]) for i in range(0, len(todo), batch_size)]
+        generated = iter(
+            [out for group in super().__call__(groups, batch_size=1, **kwargs) for out in group] if groups else []
+        )
+        if streamer is not None and not groups:
+            streamer.end()  # nothing is generated: whoever reads the streamer stops waiting
+        outputs = [next(generated) if reply is None else {key: reply[key] for key in REPLY_KEYS} for reply in replies]
         return outputs[0] if single else outputs
 
     def _sanitize_parameters(
@@ -316,6 +364,7 @@ class PersonaSupportPipeline(Pipeline):
                 "strategy": names[int(sequence[1])],
                 "strategy_scores": dict(zip(config.strategy_names, scores.tolist(), strict=True)),
                 "persona": persona,
+                "safety": False,
             }
             for sequence, scores, persona in zip(
                 model_outputs["sequences"], model_outputs["strategy_scores"], model_outputs["persona"], strict=True
@@ -327,4 +376,11 @@ PIPELINE_REGISTRY.register_pipeline(
     "persona-support", pipeline_class=PersonaSupportPipeline, pt_model=AutoModelForSeq2SeqLM, type="text"
 )
 
-__all__ = ["PERSONA_CACHE_SIZE", "PersonaSupportPipeline", "load_persona_extractor", "resolve_extractor"]
+__all__ = [
+    "PERSONA_CACHE_SIZE",
+    "REPLY_KEYS",
+    "PersonaSupportPipeline",
+    "load_adapter",
+    "load_persona_extractor",
+    "resolve_extractor",
+]

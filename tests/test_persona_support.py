@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 import torch
-from transformers import pipeline
+from transformers import TextIteratorStreamer, pipeline
 
 from modeling_pal import (
     PersonaSupportPipeline,
@@ -18,8 +18,10 @@ from modeling_pal import (
     tiny_random_pal,
 )
 from modeling_pal.extractor_cli import build_extractor
+from modeling_pal.lora import add_pal_lora
 from modeling_pal.persona_extraction import PersonaExtractionPipeline
-from modeling_pal.persona_support import as_conversation, resolve_extractor
+from modeling_pal.persona_support import REPLY_KEYS, as_conversation, resolve_extractor
+from modeling_pal.safety import CRISIS_RESPONSE
 
 from conftest import randomize_fusion
 
@@ -88,8 +90,8 @@ def support(tokenizer, extractor):
 def test_reply_reports_response_strategy_scores_and_persona(support):
     reply = support("I lost my job.", **GREEDY)
     assert isinstance(support, PersonaSupportPipeline)
-    assert set(reply) == {"response", "strategy", "strategy_scores", "persona"}
-    assert isinstance(reply["response"], str) and reply["persona"] == []
+    assert tuple(reply) == REPLY_KEYS == ("response", "strategy", "strategy_scores", "persona", "safety")
+    assert isinstance(reply["response"], str) and reply["persona"] == [] and reply["safety"] is False
     scores = reply["strategy_scores"]
     assert list(scores) == support.model.config.strategy_names and sum(scores.values()) == pytest.approx(1)
     assert reply["strategy"] == max(scores, key=scores.get)
@@ -138,6 +140,64 @@ def test_persona_override_is_used_and_reported(support, extractor):
     inputs = support.preprocess([CHAT], persona=persona)
     assert inputs["persona_input_ids"] == [support.tokenizer.encode(format_persona(persona), add_special_tokens=False)]
     assert support(CHAT, persona=[], **GREEDY)["persona"] == [] and extractor.calls == []
+
+
+def test_safety_check_answers_crisis_messages_with_the_fixed_reply(support):
+    crisis = [*CHAT, {"role": "user", "content": "Honestly I want to die."}]
+    assert support(crisis, **GREEDY)["safety"] is False  # off by default: a generated reply
+    replies = support([crisis, CHAT[:1], "I feel suicidal."], batch_size=3, safety_check=True, **GREEDY)
+    assert [reply["safety"] for reply in replies] == [True, False, True]
+    for reply in (replies[0], replies[2]):
+        assert reply == {
+            "response": CRISIS_RESPONSE,
+            "strategy": None,
+            "strategy_scores": {},
+            "persona": [],
+            "safety": True,
+        }
+    assert replies[1] == support(CHAT[:1], **GREEDY) and tuple(replies[1]) == REPLY_KEYS
+    # Only the last seeker message counts; a crisis reply reads no persona (this pipeline has no extractor).
+    moved_on = [*crisis, {"role": "assistant", "content": "I hear you."}, *CHAT[2:]]
+    assert support(moved_on, safety_check=True, **GREEDY)["safety"] is False
+    checked = pipeline("persona-support", model=support.model, tokenizer=support.tokenizer, safety_check=True)
+    assert (
+        checked(crisis)["safety"] is True
+        and checked(crisis, safety_check=False, persona=[], **GREEDY)["safety"] is False
+    )
+
+
+def test_streamer_sees_only_the_response(support):
+    streamer = TextIteratorStreamer(support.tokenizer, skip_prompt=True, skip_special_tokens=True)
+    reply = support("I lost my job.", streamer=streamer, **GREEDY)
+    streamed = "".join(streamer)
+    assert "[" not in streamed and "__start__" not in streamed and streamed.split() == reply["response"].split()
+    # Nothing is generated for a safety reply: the streamer ends without text, so its reader does not wait forever.
+    streamer = TextIteratorStreamer(support.tokenizer, skip_prompt=True, skip_special_tokens=True)
+    assert support("I want to kill myself.", streamer=streamer, safety_check=True)["safety"] is True
+    assert "".join(streamer) == ""
+    with pytest.raises(ValueError, match="one conversation at a time"):
+        support([CHAT, "Hi."], streamer=streamer)
+
+
+def test_adapter_is_loaded_onto_the_model(tokenizer, tmp_path):
+    adapted = add_pal_lora(tiny_pal(tokenizer), "r=2")
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        for parameter in adapted.parameters():
+            if parameter.requires_grad:
+                parameter.add_(torch.randn(parameter.shape, generator=generator))
+    adapted.eval().save_pretrained(tmp_path / "adapter")
+    expected = PersonaSupportPipeline(model=adapted, tokenizer=tokenizer, device="cpu")("Hi.", persona=[], **GREEDY)
+    support = pipeline(
+        "persona-support", model=tiny_pal(tokenizer), tokenizer=tokenizer, device="cpu", adapter=tmp_path / "adapter"
+    )
+    reply = support("Hi.", persona=[], **GREEDY)
+    assert reply["strategy_scores"] == pytest.approx(expected["strategy_scores"], abs=1e-6)
+    assert reply["response"] == expected["response"]
+    plain = pipeline("persona-support", model=tiny_pal(tokenizer), tokenizer=tokenizer, device="cpu")
+    assert plain("Hi.", persona=[], **GREEDY)["strategy_scores"] != pytest.approx(reply["strategy_scores"], abs=1e-4)
+    with pytest.raises(FileNotFoundError, match="not a saved adapter"):
+        PersonaSupportPipeline(model=tiny_pal(tokenizer), tokenizer=tokenizer, adapter=tmp_path)
 
 
 def test_third_seeker_utterance_rule(support, extractor):
