@@ -1,10 +1,16 @@
-# `make demo` chats with PAL in the terminal; `make test` runs the linter and the test suite.
+# `make demo` opens the PAL demo in the browser (http://127.0.0.1:7860); `make chat` chats with PAL in the terminal;
+# `make test` runs the linter and the test suite. The demo and the chat run the shipped model, models/pal-esconv (or
+# MODEL=path/to/pal), and fall back to a tiny random-weight model, with a warning, when it does not exist.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-EXTRAS ?= test,train
+EXTRAS ?= test,train,space
+MODEL ?= models/pal-esconv
+PORT ?= 7860
+TINY_RANDOM_WARNING = echo "WARNING: no trained model at $(MODEL). Running a TINY RANDOM-WEIGHT model: its replies are \
+gibberish. Train one (see README.md) or pass MODEL=path/to/pal."
 
-.PHONY: install demo test lint clean
+.PHONY: install demo chat test lint clean
 
 $(BIN)/pal-chat: setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +20,20 @@ $(BIN)/pal-chat: setup.cfg pyproject.toml constraints.txt
 install: $(BIN)/pal-chat
 
 demo: install
-	HF_HUB_OFFLINE=1 $(BIN)/pal-chat --tiny-random
+	@if [ -d "$(MODEL)" ]; then \
+		HF_HUB_OFFLINE=1 $(BIN)/python space/app.py --model "$(MODEL)" --port $(PORT); \
+	else \
+		$(TINY_RANDOM_WARNING); \
+		HF_HUB_OFFLINE=1 $(BIN)/python space/app.py --tiny-random --port $(PORT); \
+	fi
+
+chat: install
+	@if [ -d "$(MODEL)" ]; then \
+		HF_HUB_OFFLINE=1 $(BIN)/pal-chat --model "$(MODEL)"; \
+	else \
+		$(TINY_RANDOM_WARNING); \
+		HF_HUB_OFFLINE=1 $(BIN)/pal-chat --tiny-random; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .
