@@ -1,3 +1,4 @@
+import json
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -9,6 +10,8 @@ import torch  # noqa: E402
 
 from modeling_pal import encode_pal_inputs, format_context, format_persona, load_pal_tokenizer, tiny_random_pal  # noqa: E402
 
+from test_esconv import HF_DIALOGUE  # noqa: E402
+
 CONVERSATIONS = [
     [
         {"role": "user", "content": "I lost my job today and I do not know how to tell my family."},
@@ -18,6 +21,15 @@ CONVERSATIONS = [
     [{"role": "seeker", "content": "Hi."}],
 ]
 PERSONAS = [["i am a nurse.", "i have two kids."], []]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_thread():
+    """Tiny models run fastest on one thread, and do not stall when other processes share the cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +59,15 @@ def randomize_fusion(model, seed: int = 1) -> None:
     with torch.no_grad():
         for p in model.model.encoder.fusion.parameters():
             p.copy_(torch.randn(p.shape, generator=generator))
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """HF-layout ESConv files of 3 dialogues each, and the same dialogues as PESConv."""
+    folder = tmp_path / "esconv"
+    folder.mkdir()
+    for split in ("train", "valid", "test"):
+        rows = [dict(HF_DIALOGUE, situation=f"{split} {i}") for i in range(3)]
+        rows = [dict(r, dialog=[dict(t, text=f"{t['text']} {r['situation']}") for t in r["dialog"]]) for r in rows]
+        (folder / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return folder

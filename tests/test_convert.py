@@ -5,20 +5,12 @@ import torch
 from transformers import AutoModelForSeq2SeqLM, BlenderbotSmallConfig, BlenderbotSmallForConditionalGeneration
 
 from modeling_pal import load_pal_tokenizer
+from modeling_pal.bundled import TINY_ARCHITECTURE
 from modeling_pal.convert import convert_original_checkpoint, main
 
 from test_fusion import reference_fusion
 
-TINY = dict(
-    d_model=32,
-    encoder_layers=2,
-    decoder_layers=2,
-    encoder_attention_heads=2,
-    decoder_attention_heads=2,
-    encoder_ffn_dim=64,
-    decoder_ffn_dim=64,
-    scale_embedding=True,
-)
+TINY = dict(TINY_ARCHITECTURE, scale_embedding=True)
 
 
 def original_checkpoint(tmp_path, vocab_size=54956):

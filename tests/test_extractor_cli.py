@@ -6,7 +6,6 @@ import sys
 import textwrap
 
 import pytest
-import torch
 from transformers import BlenderbotSmallConfig
 
 from modeling_pal.bundled import BUNDLED_TOKENIZER_DIR
@@ -46,15 +45,6 @@ ESCONV = [
     esconv_dialogue([("usr", "Hello"), ("sys", "Hi, how are you?"), ("usr", "Not great.")], "sad"),
     esconv_dialogue([("usr", "a b"), ("usr", "c d"), ("usr", "e f"), ("sys", "g h")], "third"),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models run fastest on one thread, and do not stall when other processes share the cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

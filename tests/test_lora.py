@@ -12,7 +12,6 @@ from modeling_pal.lora import LORA_DEFAULTS, add_pal_lora, load_pal_adapter, mai
 from modeling_pal.train import TrainSettings, parse_settings, train
 
 from conftest import randomize_fusion
-from test_esconv import HF_DIALOGUE
 
 DECODER_INPUT_IDS = torch.tensor([[1, 54950, 5, 6]] * 2)
 
@@ -23,17 +22,6 @@ def pal_dir(tiny, tmp_path):
     model, tokenizer = tiny
     randomize_fusion(model)
     return save_pal(model, tokenizer, tmp_path / "pal")
-
-
-@pytest.fixture
-def esconv_dir(tmp_path):
-    """HF-layout ESConv files of 3 dialogues each, also used as PESConv."""
-    folder = tmp_path / "esconv"
-    folder.mkdir()
-    for split in ("train", "valid", "test"):
-        rows = [dict(HF_DIALOGUE, situation=f"{split} {i}") for i in range(3)]
-        (folder / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return folder
 
 
 def perturb(peft_model, seed: int = 0) -> None:
@@ -167,12 +155,12 @@ def test_lora_settings_are_checked(pal_dir):
         TrainSettings(lora="r=4")  # random:tiny
 
 
-def test_pal_train_with_lora_writes_an_adapter_and_resumes(esconv_dir, pal_dir, batch, tmp_path):
+def test_pal_train_with_lora_writes_an_adapter_and_resumes(data_dir, pal_dir, batch, tmp_path):
     run = tmp_path / "run"
     settings = dict(
-        data_dir=str(esconv_dir),
+        data_dir=str(data_dir),
         split_scheme="hf",
-        pesconv=[str(esconv_dir / "train.jsonl"), str(esconv_dir / "valid.jsonl")],
+        pesconv=[str(data_dir / "train.jsonl"), str(data_dir / "valid.jsonl")],
         init=str(pal_dir),
         lora="r=4,alpha=8",
         learning_rate=1e-3,

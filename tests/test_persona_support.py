@@ -44,15 +44,6 @@ class CountingExtractor(PersonaExtractionPipeline):
         return super().__call__(inputs, **kwargs)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models run fastest on one thread, and do not stall when other processes share the cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def extractor_parts():
     model, tokenizer = build_extractor(tiny_random=True, seed=0)

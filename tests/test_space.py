@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
 gr = pytest.importorskip("gradio", reason="the Space needs gradio: pip install -c constraints.txt -e '.[space]'")
 
@@ -30,14 +29,6 @@ def load_space_module(name: str):
 
 app = load_space_module("app")
 readme = load_space_module("readme")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

@@ -6,20 +6,6 @@ from transformers import AutoModelForSeq2SeqLM
 
 from modeling_pal.train import TrainSettings, parse_settings, train
 
-from test_esconv import HF_DIALOGUE
-
-
-@pytest.fixture
-def data_dir(tmp_path):
-    """HF-layout ESConv files of 3 dialogues each, and the same dialogues as PESConv."""
-    folder = tmp_path / "esconv"
-    folder.mkdir()
-    for split in ("train", "valid", "test"):
-        rows = [dict(HF_DIALOGUE, situation=f"{split} {i}") for i in range(3)]
-        rows = [dict(r, dialog=[dict(t, text=f"{t['text']} {r['situation']}") for t in r["dialog"]]) for r in rows]
-        (folder / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return folder
-
 
 def test_two_training_steps_save_a_model_that_reloads(data_dir, tmp_path):
     pesconv = [str(data_dir / f"{s}.jsonl") for s in ("train", "valid")]
