@@ -1,7 +1,6 @@
 import json
 
 import pytest
-from test_train import data_dir  # noqa: F401  (fixture)
 
 from modeling_pal import save_pal, tiny_random_pal
 from modeling_pal.evaluate import main, parse_settings, persona_sentences
