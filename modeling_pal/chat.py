@@ -4,6 +4,7 @@
   pal-chat --model models/pal-esconv                   # a trained model folder
   pal-chat --tiny-random                               # a tiny random-weight model: gibberish, for smoke tests
   pal-chat --tiny-random --message "I lost my job."    # one scripted turn per --message, no prompt
+  pal-chat --model DIR --independent --message "..." --message "..."   # each message opens its own conversation
 
 From the seeker's 3rd message on, PAL reads their persona, inferred by the persona extractor that the model's config
 names (`persona_extractor`) or `--persona-extractor`; `--persona` gives it instead.
@@ -22,16 +23,22 @@ from .bundled import tiny_random_pal
 from .persona_support import PersonaSupportPipeline
 
 
-def chat(support: PersonaSupportPipeline, turns: Iterable[str], interactive: bool, **options) -> None:
-    """Runs the conversation loop over `turns` (lines typed by the user, or scripted messages)."""
+def chat(
+    support: PersonaSupportPipeline, turns: Iterable[str], interactive: bool, independent: bool = False, **options
+) -> None:
+    """
+    Runs the conversation loop over `turns` (lines typed by the user, or scripted messages); with `independent`, each
+    turn opens a new conversation.
+    """
     messages: list[dict] = []
     persona: list[str] = []
     for text in turns:
         text = text.strip()
         if text in ("/quit", "/exit"):
             break
-        if text == "/reset":
+        if text == "/reset" or independent:
             messages, persona = [], []
+        if text == "/reset":
             print("(conversation reset)")
             continue
         if not text:
@@ -68,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--strategy", help="force this strategy for every reply, e.g. 'Question'")
     parser.add_argument("--message", action="append", help="a scripted seeker message (repeatable); no prompt")
+    parser.add_argument("--independent", action="store_true", help="each --message opens a new conversation")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the sampling (default 0)")
     args = parser.parse_args(argv)
 
@@ -94,7 +102,9 @@ def main(argv: list[str] | None = None) -> None:
     interactive = args.message is None
     if interactive:
         print("Type a message; /reset starts over, /quit (or Ctrl-D) ends.", file=sys.stderr)
-    chat(support, prompt_lines() if interactive else args.message, interactive, **options)
+    if args.independent and interactive:
+        parser.error("--independent needs scripted --message turns")
+    chat(support, prompt_lines() if interactive else args.message, interactive, args.independent, **options)
 
 
 if __name__ == "__main__":

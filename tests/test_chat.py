@@ -29,6 +29,20 @@ def test_chat_infers_the_persona_with_an_extractor(capsys, tmp_path):
     assert out.index("(persona: ") > out.index(f"you: {MESSAGES[2]}")
 
 
+def test_independent_messages_each_open_a_conversation(capsys, tmp_path):
+    model, tokenizer = build_extractor(tiny_random=True, seed=0)
+    model.generation_config.update(num_beams=2, max_length=10)
+    save_extractor(model, tokenizer, tmp_path / "extractor")
+    extractor = ["--persona-extractor", str(tmp_path / "extractor")]
+    main(["--tiny-random", *extractor, "--independent", *scripted(*MESSAGES)])
+    out = capsys.readouterr().out
+    # Each conversation holds one seeker message, so no persona is ever inferred.
+    assert out.count("pal [") == 3 and "(persona: " not in out
+    with pytest.raises(SystemExit):
+        main(["--tiny-random", "--independent"])
+    assert "--independent needs scripted --message turns" in capsys.readouterr().err
+
+
 def test_chat_with_a_given_persona(capsys):
     main(["--tiny-random", "--persona", "i am a nurse.", *scripted(MESSAGES[0])])
     out = capsys.readouterr().out
