@@ -260,6 +260,7 @@ def extractor_card(
     base_model: str | None = None,
     datasets: Sequence[str] | None = None,
     license: str = ESCONV_LICENSE,
+    max_input_length: int = 512,
 ) -> ModelCard:
     """
     The card of a persona extractor from its `pal-extractor evaluate` `metrics.json` (path or dict).
@@ -271,6 +272,7 @@ def extractor_card(
         base_model: the Hub id of the checkpoint the extractor was fine-tuned from (PAL: facebook/bart-large-cnn).
         datasets: Hub ids of the training data.
         license: the model's license; CC BY-NC 4.0 by default, as personas for ESConv are derived from it.
+        max_input_length: the source tokens the extractor's pipeline reads by default (PAL: 512).
     """
     evaluation = load_metrics(metrics)
     command = command or evaluation.get("command")
@@ -340,6 +342,7 @@ def extractor_card(
         base_model_line=_base_model_line(base_model),
         results=results,
         license_text=license_text,
+        max_input_length=max_input_length,
     )
 
 

@@ -256,7 +256,7 @@ def train(args: argparse.Namespace) -> None:
     result = trainer.train(resume_from_checkpoint=resume)
     if not trainer.is_world_process_zero():
         return
-    save_extractor(trainer.model, tokenizer, output)
+    save_extractor(trainer.model, tokenizer, output, max_input_length=args.max_source_length)
     evals = [entry["eval_loss"] for entry in trainer.state.log_history if "eval_loss" in entry]
     summary = {
         "train_examples": len(train_set),

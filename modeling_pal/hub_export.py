@@ -28,7 +28,7 @@ from .cards import ESCONV_LICENSE, MetricsSource, extractor_card, pal_model_card
 from .configuration_pal import PalConfig
 from .export import save_pal, store_weights_in_float16
 from .modeling_pal import PalForConditionalGeneration
-from .persona_extraction import save_extractor
+from .persona_extraction import PersonaExtractionPipeline, save_extractor
 
 PAL = "pal"
 EXTRACTOR = "persona-extractor"
@@ -91,6 +91,8 @@ def export_for_hub(
     else:
         if len(metrics) != 1 or (commands is not None and len(commands) > 1):
             raise ValueError("A persona extractor's card reads one metrics.json (and at most one command).")
+        model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).eval()
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
         card = extractor_card(
             metrics[0],
             model_name,
@@ -99,9 +101,9 @@ def export_for_hub(
             base_model=base_model,
             datasets=datasets,
             license=license,
+            max_input_length=PersonaExtractionPipeline(model=model, tokenizer=tokenizer).default_max_input_length(),
         )
-        model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).eval()
-        save_extractor(model, AutoTokenizer.from_pretrained(model_dir), output_dir)
+        save_extractor(model, tokenizer, output_dir)
     if float16:
         store_weights_in_float16(output_dir)
     card.save(output_dir / "README.md")

@@ -180,6 +180,9 @@ def test_extractor_card():
     assert f"`{EXTRACTOR_COMMAND}`" in card.text and "num_beams=4" in card.text
     assert 'pipeline("persona-extraction", model="pal-persona-extractor", trust_remote_code=True)' in card.text
     assert "CC BY-NC 4.0" in card.text and "not a therapist" in card.text
+    assert "at most 512 tokens" in card.text
+    short = extractor_card(EXTRACTOR_METRICS, "x", command=EXTRACTOR_COMMAND, max_input_length=128)
+    assert "at most 128 tokens" in short.text
     with pytest.raises(ValueError, match="command"):
         extractor_card(EXTRACTOR_METRICS, "x")
     assert ModelCard(str(extractor_card({**EXTRACTOR_METRICS, "command": "c"}, "x", license="mit"))).data.license == (

@@ -113,6 +113,9 @@ def test_training_writes_a_hub_ready_folder(trained):
         "pt": ["AutoModelForSeq2SeqLM"],
         "type": "text",
     }
+    # The pipeline reads as many source tokens as the extractor was trained on (--max-source-length, 128).
+    assert config["extractor_max_input_length"] == 128
+    assert load_pipeline(str(trained)).default_max_input_length() == 128
     generation = json.loads((trained / "generation_config.json").read_text())
     assert (generation["num_beams"], generation["max_length"], generation["early_stopping"]) == (10, 128, True)
     summary = json.loads((trained / "training_summary.json").read_text())

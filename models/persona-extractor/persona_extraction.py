@@ -279,7 +279,13 @@ class PersonaExtractionPipeline(Pipeline):
         return _set_only(preprocess), generate_kwargs, _set_only(postprocess)
 
     def default_max_input_length(self) -> int:
-        """PAL's 512 source tokens, or fewer if the model has fewer positions."""
+        """
+        The source length the extractor was trained on (`config.extractor_max_input_length`, written by `pal-extractor
+        train`), else PAL's 512 source tokens, or fewer if the model has fewer positions.
+        """
+        trained = getattr(self.model.config, "extractor_max_input_length", None)
+        if trained:
+            return trained
         positions = getattr(self.model.config, "max_position_embeddings", None)
         return min(PAL_MAX_INPUT_LENGTH, positions) if positions else PAL_MAX_INPUT_LENGTH
 
@@ -370,12 +376,15 @@ class PersonaExtractionPipeline(Pipeline):
         return outputs
 
 
-def save_extractor(model, tokenizer, output_dir: str | Path) -> Path:
+def save_extractor(model, tokenizer, output_dir: str | Path, max_input_length: int | None = None) -> Path:
     """
     Writes a hub-ready extractor folder: the model (safetensors), its generation config, the tokenizer, and this
     pipeline's code, registered in `config.json` under `custom_pipelines`, so that
-    `pipeline("persona-extraction", model=folder, trust_remote_code=True)` loads it anywhere.
+    `pipeline("persona-extraction", model=folder, trust_remote_code=True)` loads it anywhere. `max_input_length`, the
+    source length it was trained on, becomes the pipeline's default (`config.extractor_max_input_length`).
     """
+    if max_input_length is not None:
+        model.config.extractor_max_input_length = max_input_length
     pipe = PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=model.device)
     pipe.save_pretrained(output_dir)
     return Path(output_dir)
