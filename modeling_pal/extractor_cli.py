@@ -522,7 +522,11 @@ def _add_inference_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", help="e.g. cpu, cuda, cuda:1 (default: cuda if available)")
     parser.add_argument("--num-beams", type=int, help="beams (default: the model's generation config, PAL: 10)")
     parser.add_argument("--max-length", type=int, help="longest persona in tokens (default: the model's, PAL: 128)")
-    parser.add_argument("--max-input-length", type=int, help="source tokens read; longer keeps the latest (512)")
+    parser.add_argument(
+        "--max-input-length",
+        type=int,
+        help="source tokens read, the latest kept (default: the length the extractor was trained on, else 512)",
+    )
     parser.add_argument("--no-post-filter", action="store_true", help="keep sentences PAL's post-filter drops")
 
 
