@@ -163,6 +163,7 @@ def pal_model_card(
     commands: str | Sequence[str | None] | None = None,
     base_model: str | None = None,
     pipeline_task: str | None = None,
+    training: str | None = None,
 ) -> ModelCard:
     """
     The card of a PAL model from one or more `pal-evaluate` `metrics.json` (paths or dicts), one table row each.
@@ -173,6 +174,7 @@ def pal_model_card(
         commands: the command that produced each metrics file, where the file does not record it.
         base_model: the Hub id of the checkpoint the model was fine-tuned from, if any.
         pipeline_task: the custom pipeline task the model's folder registers, shown in the usage section.
+        training: Markdown for a "Training" section (backbone, data, recipe), if any.
     """
     sources = [metrics] if isinstance(metrics, (str, Path, Mapping)) else list(metrics)
     if not sources:
@@ -247,6 +249,7 @@ def pal_model_card(
         repo_id=repo_id,
         base_model_line=_base_model_line(base_model),
         pipeline_usage=pipeline_usage,
+        training_section=f"## Training\n\n{training.strip()}\n\n" if training else "",
         results=results,
     )
 

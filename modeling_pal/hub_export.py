@@ -62,12 +62,16 @@ def export_for_hub(
     datasets: Sequence[str] | None = None,
     license: str = ESCONV_LICENSE,
     float16: bool = False,
+    training: str | None = None,
+    persona_extractor: str | None = None,
 ) -> Path:
     """
     Writes the hub-ready folder of the PAL model or persona extractor in `model_dir`, with its README.md card built
     from `metrics` (`pal-evaluate` metrics for PAL, one `pal-extractor evaluate` metrics file for an extractor).
     `datasets` and `license` apply to an extractor; a PAL model is CC BY-NC 4.0 and trained on ESConv. `float16`
-    stores the weights in float16 (they still load as float32).
+    stores the weights in float16 (they still load as float32). For a PAL model, `training` is the Markdown of its
+    card's "Training" section, and `persona_extractor` sets `config.persona_extractor` (the companion extractor's
+    folder, relative to this one, or a Hub id).
     """
     model_dir, output_dir = Path(model_dir), Path(output_dir)
     metrics = [metrics] if isinstance(metrics, (str, Path, Mapping)) else list(metrics)
@@ -75,12 +79,22 @@ def export_for_hub(
     if output_dir.exists() and any(output_dir.iterdir()):
         raise ValueError(f"{output_dir} is not empty: give a new folder.")
     model_name = model_name or output_dir.name
+    if kind != PAL and (training or persona_extractor):
+        raise ValueError("`training` and `persona_extractor` apply to a PAL model, not to a persona extractor.")
     if kind == PAL:
         make_card = partial(
-            pal_model_card, metrics, model_name, repo_id=repo_id, commands=commands, base_model=base_model
+            pal_model_card,
+            metrics,
+            model_name,
+            repo_id=repo_id,
+            commands=commands,
+            base_model=base_model,
+            training=training,
         )
         card = make_card()  # checks the metrics and commands before anything is written
         model = PalForConditionalGeneration.from_pretrained(model_dir).eval()
+        if persona_extractor:
+            model.config.persona_extractor = persona_extractor
         generation_config = None
         if (model_dir / "generation_config.json").is_file():
             generation_config = GenerationConfig.from_pretrained(model_dir)
@@ -131,6 +145,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dataset", action="append", help="extractor: Hub id of its training data, repeatable")
     parser.add_argument("--license", default=ESCONV_LICENSE, help="extractor: its license (default cc-by-nc-4.0)")
     parser.add_argument("--float16", action="store_true", help="store the weights in float16 (loaded as float32)")
+    parser.add_argument("--training", help="PAL: a Markdown file for the card's Training section (recipe, data)")
+    parser.add_argument(
+        "--persona-extractor",
+        help="PAL: the companion extractor, a folder relative to the output (e.g. ../persona-extractor) or a Hub id",
+    )
     args = parser.parse_args(argv)
     output = export_for_hub(
         args.model,
@@ -143,6 +162,8 @@ def main(argv: list[str] | None = None) -> None:
         datasets=args.dataset,
         license=args.license,
         float16=args.float16,
+        training=Path(args.training).read_text(encoding="utf-8") if args.training else None,
+        persona_extractor=args.persona_extractor,
     )
     print(f"Wrote {output}: {', '.join(sorted(p.name for p in output.iterdir()))}")
     print(f"Push it with huggingface_hub.upload_folder(repo_id=..., folder_path={str(output)!r}).")

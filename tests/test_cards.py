@@ -242,6 +242,25 @@ def test_pal_export_command(tmp_path, capsys):
     assert exit_info.value.code == 0 and "upload_folder" in capsys.readouterr().out
 
 
+def test_pal_export_with_training_notes_and_companion_extractor(tmp_path):
+    model, tokenizer = tiny_random_pal()
+    save_pal(model, tokenizer, tmp_path / "trained")
+    (tmp_path / "metrics.json").write_text(json.dumps(PAL_METRICS))
+    (tmp_path / "training.md").write_text("Warm-started from MiniLM; 1,000 steps of batch 16.\n")
+    output = tmp_path / "hub" / "pal"
+    arguments = ["--model", str(tmp_path / "trained"), "--metrics", str(tmp_path / "metrics.json")]
+    main(
+        [*arguments, "--output", str(output), "--training", str(tmp_path / "training.md")]
+        + ["--persona-extractor", "../persona-extractor"]
+    )
+    text = (output / "README.md").read_text()
+    assert "## Training\n\nWarm-started from MiniLM; 1,000 steps of batch 16.\n\n## Evaluation" in text
+    assert PalForConditionalGeneration.from_pretrained(output).config.persona_extractor == "../persona-extractor"
+    # Without notes, the card has no Training section.
+    main([*arguments, "--output", str(tmp_path / "plain")])
+    assert "## Training\n" not in (tmp_path / "plain" / "README.md").read_text()
+
+
 def test_extractor_export_command(tmp_path):
     model, tokenizer = build_extractor(tiny_random=True)
     save_extractor(model, tokenizer, tmp_path / "extractor")
@@ -250,6 +269,8 @@ def test_extractor_export_command(tmp_path):
     arguments = ["--model", str(tmp_path / "extractor"), "--metrics", str(tmp_path / "metrics.json")]
     with pytest.raises(ValueError, match="command"):
         main([*arguments, "--output", str(output)])
+    with pytest.raises(ValueError, match="apply to a PAL model"):
+        main([*arguments, "--output", str(output), "--command", EXTRACTOR_COMMAND, "--persona-extractor", "x"])
     assert not output.exists()  # nothing written before the card is known to build
     main([*arguments, "--output", str(output), "--command", EXTRACTOR_COMMAND, "--base-model", BART])
     config = json.loads((output / "config.json").read_text())
