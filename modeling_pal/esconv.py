@@ -114,6 +114,16 @@ def load_split(
     return pal_split(in_order)[split]
 
 
+def select_problem_type(dialogues: Sequence[Dialogue], problem_type: str) -> list[Dialogue]:
+    """The dialogues whose ESConv `problem_type` is `problem_type` (case-insensitive), e.g. "job crisis"."""
+    wanted = problem_type.strip().lower()
+    selected = [d for d in dialogues if str(d.meta.get("problem_type", "")).strip().lower() == wanted]
+    if not selected:
+        known = sorted({str(d.meta["problem_type"]) for d in dialogues if d.meta.get("problem_type")})
+        raise ValueError(f"No dialogue has problem_type {problem_type!r}; these have: {', '.join(known) or 'none'}.")
+    return selected
+
+
 def attach_personas(dialogues: Sequence[Dialogue], pesconv: Sequence[Dialogue]) -> list[Dialogue]:
     """Copies `persona`/`persona_list` from PESConv dialogues onto the same dialogues (matched by their turns)."""
     by_turns = {tuple(t["content"] for t in d.turns): d for d in pesconv}
@@ -243,4 +253,5 @@ __all__ = [
     "pal_split",
     "parse_dialogue",
     "persona_at",
+    "select_problem_type",
 ]

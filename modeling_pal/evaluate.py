@@ -24,7 +24,15 @@ from tqdm import tqdm
 from . import metrics
 from .bundled import load_pal_tokenizer
 from .conversation import decode_response
-from .esconv import FeaturizeOptions, PalCollator, attach_personas, featurize, load_dialogues, load_split
+from .esconv import (
+    FeaturizeOptions,
+    PalCollator,
+    attach_personas,
+    featurize,
+    load_dialogues,
+    load_split,
+    select_problem_type,
+)
 from .modeling_pal import PalForConditionalGeneration
 
 # PAL paper, Table 3 (ACC, PPL, B-2, B-4, D-1, D-2, E-1, E-2, R-L, Cos-Sim); "?" where not available.
@@ -64,6 +72,7 @@ class EvalSettings:
     seed: int = 0
     ppl_max_decoder_length: int = 50
     max_dialogues: int | None = None
+    problem_type: str | None = None
     max_new_tokens: int | None = None
     distinct_off_by_one: bool = False
     meteor: bool = True
@@ -151,6 +160,8 @@ def evaluate(settings: EvalSettings) -> dict:
     if variant != "joint" and not settings.pesconv:
         raise ValueError(f"A {variant} model needs personas: give --pesconv files (PESConv jsonl).")
     dialogues = load_split(settings.data_dir, settings.split, settings.split_scheme, settings.order_file)
+    if settings.problem_type is not None:
+        dialogues = select_problem_type(dialogues, settings.problem_type)
     if settings.max_dialogues is not None:
         dialogues = dialogues[: settings.max_dialogues]
     if settings.pesconv:
@@ -212,6 +223,7 @@ def parse_settings(argv: list[str] | None = None) -> EvalSettings:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ppl-max-decoder-length", type=int, default=50, help="labels kept for PPL (PAL's infer: 15)")
     parser.add_argument("--max-dialogues", type=int, help="evaluate only the first N dialogues of the split")
+    parser.add_argument("--problem-type", help="evaluate only the dialogues of this ESConv problem type")
     parser.add_argument("--max-new-tokens", type=int, help="override the response length limit")
     parser.add_argument(
         "--distinct-off-by-one", action="store_true", help="PAL's Distinct-n, which skips each last n-gram"

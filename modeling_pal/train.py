@@ -28,7 +28,16 @@ from transformers import Seq2SeqTrainer, Seq2SeqTrainingArguments, TrainerCallba
 from .bundled import load_pal_tokenizer, tiny_pal_config
 from .configuration_pal import PalConfig
 from .convert import pal_from_blenderbot_small
-from .esconv import Dialogue, FeaturizeOptions, PalCollator, attach_personas, featurize, load_dialogues, load_split
+from .esconv import (
+    Dialogue,
+    FeaturizeOptions,
+    PalCollator,
+    attach_personas,
+    featurize,
+    load_dialogues,
+    load_split,
+    select_problem_type,
+)
 from .export import pal_generation_config, save_pal
 from .lora import add_pal_lora, parse_lora_spec
 from .modeling_pal import PalForConditionalGeneration
@@ -87,6 +96,7 @@ class TrainSettings:
     max_steps: int = -1
     max_dialogues: int | None = None
     max_valid_dialogues: int | None = None
+    problem_type: str | None = None
     eval_steps: int | None = None
     weight_decay: float = 0.01
     max_input_length: int = 512
@@ -151,6 +161,8 @@ def load_examples(settings: TrainSettings, split: str, tokenizer, strategy_names
     if needs_personas and not settings.pesconv:
         raise ValueError(f"The {settings.variant} variant needs personas: give --pesconv files (PESConv jsonl).")
     dialogues: list[Dialogue] = load_split(settings.data_dir, split, settings.split_scheme, settings.order_file)
+    if settings.problem_type is not None:
+        dialogues = select_problem_type(dialogues, settings.problem_type)
     limit = settings.max_dialogues if split == "train" else settings.max_valid_dialogues
     if limit is not None:
         dialogues = dialogues[:limit]

@@ -15,6 +15,7 @@ from modeling_pal.esconv import (
     load_split,
     pal_split,
     parse_dialogue,
+    select_problem_type,
 )
 
 WORDS = [
@@ -118,6 +119,15 @@ def test_load_split_schemes(tmp_path):
     assert [d.meta["situation"] for d in load_split(tmp_path, "test")] == [str(i) for i in pal_split(range(20))["test"]]
     with pytest.raises(ValueError, match="Unknown split 'dev'"):
         load_split(tmp_path, "dev")
+
+
+def test_select_problem_type():
+    dialogues = [
+        parse_dialogue(dict(HF_DIALOGUE, problem_type=kind)) for kind in ("job crisis", "breakup", "Job crisis")
+    ]
+    assert select_problem_type(dialogues, " JOB CRISIS") == [dialogues[0], dialogues[2]]
+    with pytest.raises(ValueError, match="No dialogue has problem_type 'grief'; these have: Job crisis, breakup, job"):
+        select_problem_type(dialogues, "grief")
 
 
 def test_featurize_matches_hand_built_ids(words):

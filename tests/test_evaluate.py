@@ -57,6 +57,12 @@ def test_evaluate_end_to_end(model_dir, data_dir, tmp_path, capsys):  # noqa: F8
     table = (out / "metrics.md").read_text()
     assert "| PAL (paper) | 34.51 | 15.92 |" in table and "| **ours** |" in table
     assert '"accuracy"' in capsys.readouterr().out
+    # A problem-type slice the data does not hold is named in the error.
+    with pytest.raises(ValueError, match="No dialogue has problem_type 'grief'"):
+        main(
+            ["--model", str(model_dir), "--data-dir", str(data_dir), "--split-scheme", "hf"]
+            + ["--pesconv", str(data_dir / "test.jsonl"), "--output-dir", str(out), "--problem-type", "grief"]
+        )
 
 
 def test_run_config_evaluates_a_variant(model_dir, data_dir, tmp_path):  # noqa: F811

@@ -45,6 +45,8 @@ def test_joint_variant_trains_without_personas(data_dir, tmp_path):
     )
     model = AutoModelForSeq2SeqLM.from_pretrained(train(settings), trust_remote_code=True)
     assert not model.config.fuse_persona
+    with pytest.raises(ValueError, match="No dialogue has problem_type 'grief'"):
+        train(TrainSettings(**{**vars(settings), "problem_type": "grief", "output_dir": str(tmp_path / "grief")}))
 
 
 def test_bad_settings(tmp_path):
