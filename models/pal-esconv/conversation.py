@@ -1,0 +1,178 @@
+"""Turning a conversation and a persona into PAL's model inputs, exactly as the original inputter builds them."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+
+import torch
+from transformers import BatchEncoding
+
+from .strategy_control import strategy_token
+
+logger = logging.getLogger(__name__)
+
+SEEKER = "seeker"
+SUPPORTER = "supporter"
+ROLE_ALIASES: dict[str, str] = {
+    "seeker": SEEKER,
+    "user": SEEKER,
+    "usr": SEEKER,
+    "supporter": SUPPORTER,
+    "assistant": SUPPORTER,
+    "sys": SUPPORTER,
+}
+# PAL's turn prefixes (the seeker's is "Persona:" in the original code, kept for compatibility with its checkpoints).
+SEEKER_PREFIX = "Persona:"
+SUPPORTER_PREFIX = "System:"
+TURN_SEPARATOR = "</s> <s>"
+# The spaces a BERT-style tokenizer's decoding leaves inside contractions ("i ' m", "don ' t") and before punctuation.
+CONTRACTION_SPACES = re.compile(r"(\w) ' (s|m|t|d|ll|re|ve)\b")
+SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,!?])")
+
+
+def normalize_role(role: object, index: int) -> str:
+    """`"user"`/`"seeker"` -> `"seeker"`, `"assistant"`/`"supporter"` -> `"supporter"`; anything else is an error."""
+    if not isinstance(role, str) or role.lower() not in ROLE_ALIASES:
+        raise ValueError(f"Message {index} has role {role!r}; use 'user'/'seeker' or 'assistant'/'supporter'.")
+    return ROLE_ALIASES[role.lower()]
+
+
+def validate_conversation(
+    messages: Sequence[Mapping], strategy_names: Sequence[str] | None = None
+) -> list[dict[str, str | None]]:
+    """
+    Checks a conversation (a list of `{"role", "content"}` dicts, supporter turns optionally with a `"strategy"`) and
+    returns it with normalized roles. Raises a `ValueError` that says what to fix.
+    """
+    if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
+        raise ValueError(f"A conversation is a list of {{'role', 'content'}} messages, got {type(messages).__name__}.")
+    if len(messages) == 0:
+        raise ValueError("The conversation is empty: give at least one seeker message.")
+    cleaned = []
+    for i, message in enumerate(messages):
+        if not isinstance(message, Mapping) or "role" not in message or "content" not in message:
+            raise ValueError(f"Message {i} must be a dict with 'role' and 'content', got {message!r}.")
+        role = normalize_role(message["role"], i)
+        content = message["content"]
+        if not isinstance(content, str):
+            raise ValueError(f"Message {i} has content of type {type(content).__name__}; it must be a string.")
+        if not content.strip():
+            raise ValueError(f"Message {i} is empty.")
+        strategy = message.get("strategy")
+        if strategy is not None:
+            if role != SUPPORTER:
+                raise ValueError(f"Message {i} is a seeker message but carries a strategy ({strategy!r}).")
+            if strategy_names is not None and strategy not in strategy_names:
+                raise ValueError(f"Message {i} has unknown strategy {strategy!r}; known: {list(strategy_names)}.")
+        cleaned.append({"role": role, "content": content.strip(), "strategy": strategy})
+    return cleaned
+
+
+def format_context(messages: Sequence[Mapping], strategy_names: Sequence[str] | None = None) -> str:
+    """
+    PAL's context string: seeker turns as `"Persona:" + text`, supporter turns as `"System:" + "[Strategy]" + text`
+    (the strategy token only where known), then a final `"System:"` for the turn to write, joined by `"</s> <s>"`.
+    """
+    turns = []
+    for message in validate_conversation(messages, strategy_names):
+        if message["role"] == SEEKER:
+            turns.append(SEEKER_PREFIX + message["content"])
+        else:
+            strategy = strategy_token(message["strategy"]) if message["strategy"] else ""
+            turns.append(SUPPORTER_PREFIX + strategy + message["content"])
+    turns.append(SUPPORTER_PREFIX)
+    return TURN_SEPARATOR.join(turns)
+
+
+def format_persona(sentences: Sequence[str]) -> str:
+    """PAL's persona string `"<persona>s1<persona>s2<input>"`; `"<input>"` alone when no sentence is known."""
+    if isinstance(sentences, str):
+        raise ValueError("A persona is a list of sentences, not one string.")
+    cleaned = []
+    for i, sentence in enumerate(sentences):
+        if not isinstance(sentence, str) or not sentence.strip():
+            raise ValueError(f"Persona sentence {i} must be a non-empty string, got {sentence!r}.")
+        cleaned.append(sentence.strip())
+    return "".join(f"<persona>{s}" for s in cleaned) + "<input>"
+
+
+def pad_rows(rows: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-pads id lists to `(ids, mask)` tensors of shape `(len(rows), longest)`."""
+    length = max(len(r) for r in rows)
+    ids = torch.full((len(rows), length), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), length), dtype=torch.long)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
+        mask[i, : len(row)] = 1
+    return ids, mask
+
+
+def encode_pal_inputs(
+    tokenizer,
+    contexts: Sequence[str],
+    personas: Sequence[str] | None,
+    max_input_length: int = 512,
+    truncate: bool = True,
+) -> tuple[BatchEncoding, list[int]]:
+    """
+    Tokenizes contexts (and personas, unless the model fuses none) into a right-padded batch for
+    [`PalForConditionalGeneration`]: `input_ids`, `attention_mask`, `persona_input_ids`, `persona_attention_mask`.
+
+    Like PAL, a context longer than `max_input_length` keeps its last `max_input_length` tokens when `truncate`
+    (a warning says so); with `truncate=False` it is an error. Personas are never truncated: one longer than
+    `max_input_length` is an error. Returns the batch and, per row, the number of context tokens cut.
+    """
+    if isinstance(contexts, str):
+        raise ValueError("`contexts` is a list of context strings, not one string.")
+    if len(contexts) == 0:
+        raise ValueError("No contexts to encode.")
+    if personas is not None and len(personas) != len(contexts):
+        raise ValueError(f"Mismatched batch sizes: {len(contexts)} contexts but {len(personas)} personas.")
+    context_rows, cut = [], []
+    for i, text in enumerate(contexts):
+        ids = tokenizer.encode(text, add_special_tokens=False)
+        if not ids:
+            raise ValueError(f"Context {i} is empty.")
+        excess = max(0, len(ids) - max_input_length)
+        if excess and not truncate:
+            raise ValueError(f"Context {i} has {len(ids)} tokens, more than max_input_length={max_input_length}.")
+        context_rows.append(ids[excess:])
+        cut.append(excess)
+    if any(cut):
+        logger.warning("Kept the last %d tokens of %d over-long context(s).", max_input_length, sum(c > 0 for c in cut))
+    batch = dict(zip(("input_ids", "attention_mask"), pad_rows(context_rows, tokenizer.pad_token_id), strict=True))
+    if personas is not None:
+        persona_rows = []
+        for i, text in enumerate(personas):
+            ids = tokenizer.encode(text, add_special_tokens=False)
+            if not ids:
+                raise ValueError(f"Persona {i} is empty; use format_persona([]) ('<input>') when none is known.")
+            if len(ids) > max_input_length:
+                raise ValueError(f"Persona {i} has {len(ids)} tokens, more than max_input_length={max_input_length}.")
+            persona_rows.append(ids)
+        ids, mask = pad_rows(persona_rows, tokenizer.pad_token_id)
+        batch.update(persona_input_ids=ids, persona_attention_mask=mask)
+    return BatchEncoding(batch), cut
+
+
+def decode_response(tokenizer, sequence: Sequence[int] | torch.Tensor) -> str:
+    """
+    The response text of a generated sequence `[start, strategy, response..., eos, pad...]`: special tokens dropped,
+    contractions and punctuation re-attached (`"i ' m fine , don ' t"` -> `"i'm fine, don't"`).
+    """
+    text = tokenizer.decode(sequence[2:], skip_special_tokens=True)
+    text = CONTRACTION_SPACES.sub(r"\1'\2", text)
+    return SPACE_BEFORE_PUNCTUATION.sub(r"\1", text).strip()
+
+
+__all__ = [
+    "ROLE_ALIASES",
+    "decode_response",
+    "encode_pal_inputs",
+    "format_context",
+    "format_persona",
+    "normalize_role",
+    "validate_conversation",
+]

@@ -1,0 +1,414 @@
+"""
+PAL's persona extractor: a seq2seq model (BART, BlenderbotSmall, ...) that reads what the seeker has said and writes
+the seeker's persona sentences, and `pipeline("persona-extraction")` around it.
+
+As in PAL (`persona_extractor/train_bart.py`, `codes/inputters/strat_interact.py`): the source is the seeker's
+utterances joined by `" <sep> "`, the target their persona sentences joined by `" <persona> "`, decoding is beam
+search (10 beams, up to 128 tokens, early stopping), and the output goes through PAL's post-filter. PAL uses a persona
+from the seeker's 3rd utterance on; its PESConv data stores it as `"<persona> s1 <persona> s2 <input>"`.
+
+```python
+from transformers import pipeline
+
+extractor = pipeline("persona-extraction", model="path/to/extractor", trust_remote_code=True)
+extractor(["I lost my job last week.", "My wife is a nurse.", "We have two kids."])  # -> ["i lost my job.", ...]
+extractor(messages, incremental=True)  # -> PESConv `persona_list`: one persona string per seeker turn from the 3rd
+```
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import torch
+from transformers import AddedToken, AutoModelForSeq2SeqLM, GenerationConfig, Pipeline
+from transformers.pipelines import PIPELINE_REGISTRY
+
+from .conversation import SEEKER, pad_rows, validate_conversation
+from .pal_tokens import INPUT_TOKEN, PERSONA_TOKEN
+
+logger = logging.getLogger(__name__)
+
+SEPARATOR_TOKEN = "<sep>"
+EXTRACTOR_TOKENS: tuple[str, ...] = (PERSONA_TOKEN, SEPARATOR_TOKEN)
+# PAL's post-filter (`filter_persona` in `codes/inputters/strat_interact.py`).
+PAL_BANNED_PHRASES: tuple[str, ...] = ("my favorite color is", "my favorite band")
+PAL_MIN_WORDS = 2
+PAL_MAX_WORDS = 25
+# PAL infers a persona once the seeker has said this many utterances; before, the persona is `"<input>"`.
+PAL_FIRST_PERSONA_UTTERANCE = 3
+# PAL's extractor read at most 512 source tokens.
+PAL_MAX_INPUT_LENGTH = 512
+# PAL's extractor decoding (`generate_text` in `persona_extractor/train_bart.py`).
+PAL_EXTRACTOR_DECODING: dict[str, Any] = {"num_beams": 10, "max_length": 128, "early_stopping": True}
+
+
+def add_extractor_tokens(tokenizer) -> int:
+    """
+    Adds the `<persona>` and `<sep>` tokens a tokenizer lacks, as special tokens that absorb the spaces around them
+    (as PAL's tokenizer did). Returns how many were added; resize the model's embeddings if it is not zero.
+    """
+    vocab = tokenizer.get_vocab()
+    missing = [AddedToken(t, lstrip=True, rstrip=True, special=True) for t in EXTRACTOR_TOKENS if t not in vocab]
+    return tokenizer.add_tokens(missing, special_tokens=True) if missing else 0
+
+
+def check_extractor_tokenizer(tokenizer) -> None:
+    """Raises a `ValueError` if the tokenizer cannot serve an extractor (no `<persona>`/`<sep>`, no eos or pad)."""
+    missing = [t for t in EXTRACTOR_TOKENS if t not in tokenizer.get_vocab()]
+    if missing:
+        raise ValueError(f"The tokenizer lacks the extractor tokens {missing}; call `add_extractor_tokens` first.")
+    for name in ("eos_token_id", "pad_token_id"):
+        if getattr(tokenizer, name) is None:
+            raise ValueError(f"The tokenizer has no {name[:-3]}; the persona extractor needs one.")
+
+
+def format_source(utterances: Sequence[str]) -> str:
+    """PAL's extractor source: the utterances joined by `" <sep> "`."""
+    return f" {SEPARATOR_TOKEN} ".join(utterances)
+
+
+def format_target(sentences: Sequence[str]) -> str:
+    """PAL's extractor target: the persona sentences joined by `" <persona> "`."""
+    return f" {PERSONA_TOKEN} ".join(sentences)
+
+
+def pesconv_persona(sentences: Sequence[str]) -> str:
+    """
+    A persona as PESConv stores it: `"<persona> s1 <persona> s2 <input>"`, or `"<persona><input>"` when the
+    post-filter left no sentence (what PAL's extractor then gave).
+    """
+    if isinstance(sentences, str):
+        raise ValueError("A persona is a list of sentences, not one string.")
+    if not sentences:
+        return PERSONA_TOKEN + INPUT_TOKEN
+    return "".join(f"{PERSONA_TOKEN} {s} " for s in sentences) + INPUT_TOKEN
+
+
+def split_persona(text: str) -> list[str]:
+    """The sentences of a persona string (`"<persona> s1 <persona> s2 <input>"`, or a `" <persona> "`-joined target)."""
+    text = text.replace(INPUT_TOKEN, " ")
+    return [" ".join(s.split()) for s in text.split(PERSONA_TOKEN) if s.strip()]
+
+
+def filter_persona(
+    sentences: Sequence[str],
+    banned_phrases: Sequence[str] = PAL_BANNED_PHRASES,
+    min_words: int = PAL_MIN_WORDS,
+    max_words: int | None = PAL_MAX_WORDS,
+) -> list[str]:
+    """
+    PAL's post-filter: drops sentences containing a banned phrase (case-insensitive) or with fewer than `min_words`
+    or more than `max_words` whitespace-separated words, and repeated sentences (the first is kept).
+    """
+    kept, seen = [], set()
+    for sentence in sentences:
+        sentence = " ".join(sentence.split())
+        words = len(sentence.split())
+        key = sentence.lower()
+        if not sentence or key in seen or any(phrase.lower() in key for phrase in banned_phrases):
+            continue
+        if words < min_words or (max_words is not None and words > max_words):
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    return kept
+
+
+def seeker_utterances(dialogue: Sequence[str] | Sequence[Mapping]) -> list[str]:
+    """
+    The seeker's utterances of one dialogue, whitespace-normalized: `dialogue` is either a list of seeker utterances
+    or a conversation of `{"role", "content"}` messages, from which the seeker's are taken in order.
+    """
+    if isinstance(dialogue, (str, bytes)) or not isinstance(dialogue, Sequence):
+        raise ValueError(
+            "A dialogue is a list of seeker utterances or of {'role', 'content'} messages, "
+            f"got {type(dialogue).__name__}."
+        )
+    if len(dialogue) == 0:
+        raise ValueError("The dialogue is empty: give at least one seeker utterance.")
+    if all(isinstance(item, Mapping) for item in dialogue):
+        utterances = [m["content"] for m in validate_conversation(dialogue) if m["role"] == SEEKER]
+        if not utterances:
+            raise ValueError("The conversation has no seeker ('user') message.")
+    else:
+        for i, item in enumerate(dialogue):
+            if not isinstance(item, str):
+                raise ValueError(f"Utterance {i} is of type {type(item).__name__}; give strings or messages, not both.")
+            if not item.strip():
+                raise ValueError(f"Utterance {i} is empty.")
+        utterances = list(dialogue)
+    return [" ".join(u.split()) for u in utterances]
+
+
+class EncodedSource(NamedTuple):
+    """A tokenized source, and what fitting it cost: oldest utterances dropped, tokens cut from the oldest kept."""
+
+    input_ids: list[int]
+    dropped_utterances: int
+    cut_tokens: int
+
+
+def _tokenize_source(tokenizer, utterances: Sequence[str]) -> list[int]:
+    ids = tokenizer(format_source(utterances)).input_ids
+    if not ids or ids[-1] != tokenizer.eos_token_id:
+        ids = [*ids, tokenizer.eos_token_id]
+    return ids
+
+
+def encode_source(tokenizer, utterances: Sequence[str], max_length: int) -> EncodedSource:
+    """
+    Tokenizes the source of `utterances` (with the tokenizer's special tokens, always ending in eos). If it is longer
+    than `max_length` tokens, the oldest utterances are dropped until it fits; if the most recent one alone is too
+    long, its last tokens are kept. The result says how much was lost.
+    """
+    if not utterances:
+        raise ValueError("No utterances to encode.")
+    ids = _tokenize_source(tokenizer, utterances)
+    if len(ids) <= max_length:
+        return EncodedSource(ids, 0, 0)
+    # Guess the first utterance to keep from per-utterance lengths, then check on the real tokenization.
+    lengths = [len(tokenizer(u, add_special_tokens=False).input_ids) + 1 for u in utterances]
+    start, total = len(utterances) - 1, lengths[-1] + 2
+    while start > 0 and total + lengths[start - 1] <= max_length:
+        start -= 1
+        total += lengths[start]
+    ids = _tokenize_source(tokenizer, utterances[start:])
+    while len(ids) > max_length and start < len(utterances) - 1:
+        start += 1
+        ids = _tokenize_source(tokenizer, utterances[start:])
+    while start > 0 and len(longer := _tokenize_source(tokenizer, utterances[start - 1 :])) <= max_length:
+        start, ids = start - 1, longer
+    cut = max(0, len(ids) - max_length)
+    if cut:
+        special = set(tokenizer.all_special_ids)
+        lead = next((i for i, t in enumerate(ids) if t not in special), 0)
+        if max_length <= lead + 1:
+            raise ValueError(f"max_length={max_length} leaves no room for text after the special tokens.")
+        ids = ids[:lead] + ids[lead + cut :]
+    return EncodedSource(ids, start, cut)
+
+
+def _set_only(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _as_dialogues(inputs) -> tuple[list[list[str]], bool]:
+    """Parses the pipeline's input into lists of seeker utterances; the flag says whether it was a single dialogue."""
+    if isinstance(inputs, (list, tuple)) and inputs and all(isinstance(d, (list, tuple)) for d in inputs):
+        dialogues = []
+        for i, dialogue in enumerate(inputs):
+            try:
+                dialogues.append(seeker_utterances(dialogue))
+            except ValueError as error:
+                raise ValueError(f"Dialogue {i}: {error}") from None
+        return dialogues, False
+    return [seeker_utterances(inputs)], True
+
+
+class PersonaExtractionPipeline(Pipeline):
+    """
+    Infers a seeker's persona sentences from what they have said, with PAL's persona extractor.
+
+    Input: one dialogue, either a list of seeker utterances or a conversation of `{"role", "content"}` messages (the
+    `"user"`/`"seeker"` messages are read, each one an utterance), or a list of dialogues. Dialogues are batched
+    `batch_size` at a time into one `generate` call.
+
+    Output per dialogue: its persona sentences after the post-filter; with `incremental=True`, PESConv's
+    `persona_list` instead: after each seeker utterance from the 3rd on, the persona inferred from the utterances so
+    far (`"<persona> s1 <persona> s2 <input>"`), all inferred in one `generate` call.
+
+    Call (or init) parameters:
+        incremental (`bool`, defaults to `False`): return the `persona_list` described above.
+        post_filter (`bool`, defaults to `True`): apply PAL's post-filter; repeated sentences are always removed.
+        banned_phrases (`list[str]`), min_words (`int`), max_words (`int | None`): the post-filter's settings,
+            by default PAL's (`"my favorite color is"`, `"my favorite band"`; 2 to 25 words).
+        max_input_length (`int`): source tokens read, by default PAL's 512 (or the model's limit if smaller). Longer
+            sources keep their most recent utterances, and a warning says so.
+        return_dropped (`bool`, defaults to `False`): return dicts that also give, per source, the number of oldest
+            utterances dropped to fit (`{"persona": [...], "dropped_utterances": n}`, or with `incremental`,
+            `{"persona_list": [...], "dropped_utterances": [n, ...]}`).
+        Any generation parameter (`num_beams`, `max_length`, ...): defaults are PAL's decoding (10 beams, 128 tokens,
+            early stopping) unless the model's generation config sets them.
+    """
+
+    _load_processor = False
+    _load_image_processor = False
+    _load_feature_extractor = False
+    _load_tokenizer = True
+    _pipeline_calls_generate = True
+    _default_generation_config = GenerationConfig(**PAL_EXTRACTOR_DECODING)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.tokenizer is None:
+            raise ValueError("The persona-extraction pipeline needs the extractor's tokenizer.")
+        check_extractor_tokenizer(self.tokenizer)
+
+    def __call__(self, inputs, batch_size: int | None = None, **kwargs):
+        dialogues, single = _as_dialogues(inputs)
+        batch_size = batch_size or self._batch_size or 1
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        groups = [tuple(dialogues[i : i + batch_size]) for i in range(0, len(dialogues), batch_size)]
+        outputs = [output for group in super().__call__(groups, batch_size=1, **kwargs) for output in group]
+        return outputs[0] if single else outputs
+
+    def _sanitize_parameters(
+        self,
+        incremental: bool | None = None,
+        post_filter: bool | None = None,
+        banned_phrases: Sequence[str] | None = None,
+        min_words: int | None = None,
+        max_words: int | None = None,
+        max_input_length: int | None = None,
+        return_dropped: bool | None = None,
+        **generate_kwargs,
+    ):
+        preprocess = {"incremental": incremental, "max_input_length": max_input_length}
+        postprocess = {
+            "post_filter": post_filter,
+            "banned_phrases": banned_phrases,
+            "min_words": min_words,
+            "max_words": max_words,
+            "return_dropped": return_dropped,
+        }
+        return _set_only(preprocess), generate_kwargs, _set_only(postprocess)
+
+    def default_max_input_length(self) -> int:
+        """
+        The source length the extractor was trained on (`config.extractor_max_input_length`, written by `pal-extractor
+        train`), else PAL's 512 source tokens, or fewer if the model has fewer positions.
+        """
+        trained = getattr(self.model.config, "extractor_max_input_length", None)
+        if trained:
+            return trained
+        positions = getattr(self.model.config, "max_position_embeddings", None)
+        return min(PAL_MAX_INPUT_LENGTH, positions) if positions else PAL_MAX_INPUT_LENGTH
+
+    def preprocess(self, dialogues, incremental: bool = False, max_input_length: int | None = None):
+        max_input_length = max_input_length or self.default_max_input_length()
+        if max_input_length < 2:
+            raise ValueError(f"max_input_length={max_input_length} cannot hold an utterance and eos.")
+        rows, dropped, sizes = [], [], []
+        for utterances in dialogues:
+            n = len(utterances)
+            ends = range(PAL_FIRST_PERSONA_UTTERANCE, n + 1) if incremental else [n]
+            for end in ends:
+                encoded = encode_source(self.tokenizer, utterances[:end], max_input_length)
+                if encoded.dropped_utterances or encoded.cut_tokens:
+                    logger.warning(
+                        "A source of %d utterances is longer than max_input_length=%d tokens: kept its %d most recent "
+                        "utterances%s.",
+                        end,
+                        max_input_length,
+                        end - encoded.dropped_utterances,
+                        f" and cut {encoded.cut_tokens} tokens from the oldest of them" if encoded.cut_tokens else "",
+                    )
+                rows.append(encoded.input_ids)
+                dropped.append(encoded.dropped_utterances)
+            sizes.append(len(ends))
+        if rows:
+            input_ids, attention_mask = pad_rows(rows, self.tokenizer.pad_token_id)
+        else:
+            input_ids = attention_mask = torch.zeros((0, 0), dtype=torch.long)
+        return {
+            "input_ids": input_ids,
+            "attention_mask": attention_mask,
+            "sizes": sizes,
+            "dropped": dropped,
+            "incremental": incremental,
+        }
+
+    def _forward(self, model_inputs, **generate_kwargs):
+        input_ids = model_inputs.pop("input_ids")
+        attention_mask = model_inputs.pop("attention_mask")
+        if input_ids.shape[0] == 0:
+            sequences = input_ids
+        else:
+            generate_kwargs = self._prepare_generate_kwargs(generate_kwargs)
+            sequences = self.model.generate(input_ids=input_ids, attention_mask=attention_mask, **generate_kwargs)
+        return {"sequences": sequences, **model_inputs}
+
+    def decode_sentences(self, ids: Sequence[int]) -> list[str]:
+        """The sentences of one generated sequence: the text between `<persona>` tokens, special tokens removed."""
+        persona_id = self.tokenizer.convert_tokens_to_ids(PERSONA_TOKEN)
+        segments: list[list[int]] = [[]]
+        for token in ids:
+            if token == persona_id:
+                segments.append([])
+            else:
+                segments[-1].append(token)
+        texts = self.tokenizer.batch_decode(segments, skip_special_tokens=True, clean_up_tokenization_spaces=True)
+        return [" ".join(t.split()) for t in texts if t.strip()]
+
+    def postprocess(
+        self,
+        model_outputs,
+        post_filter: bool = True,
+        banned_phrases: Sequence[str] = PAL_BANNED_PHRASES,
+        min_words: int = PAL_MIN_WORDS,
+        max_words: int | None = PAL_MAX_WORDS,
+        return_dropped: bool = False,
+    ):
+        personas = []
+        for ids in model_outputs["sequences"].tolist():
+            sentences = self.decode_sentences(ids)
+            if post_filter:
+                sentences = filter_persona(sentences, banned_phrases, min_words, max_words)
+            else:
+                sentences = filter_persona(sentences, banned_phrases=(), min_words=0, max_words=None)
+            personas.append(sentences)
+        outputs, start = [], 0
+        for size in model_outputs["sizes"]:
+            rows, dropped = personas[start : start + size], model_outputs["dropped"][start : start + size]
+            start += size
+            if model_outputs["incremental"]:
+                persona_list = [pesconv_persona(s) for s in rows]
+                outputs.append(
+                    {"persona_list": persona_list, "dropped_utterances": dropped} if return_dropped else persona_list
+                )
+            else:
+                outputs.append({"persona": rows[0], "dropped_utterances": dropped[0]} if return_dropped else rows[0])
+        return outputs
+
+
+def save_extractor(model, tokenizer, output_dir: str | Path, max_input_length: int | None = None) -> Path:
+    """
+    Writes a hub-ready extractor folder: the model (safetensors), its generation config, the tokenizer, and this
+    pipeline's code, registered in `config.json` under `custom_pipelines`, so that
+    `pipeline("persona-extraction", model=folder, trust_remote_code=True)` loads it anywhere. `max_input_length`, the
+    source length it was trained on, becomes the pipeline's default (`config.extractor_max_input_length`).
+    """
+    if max_input_length is not None:
+        model.config.extractor_max_input_length = max_input_length
+    pipe = PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=model.device)
+    pipe.save_pretrained(output_dir)
+    return Path(output_dir)
+
+
+PIPELINE_REGISTRY.register_pipeline(
+    "persona-extraction", pipeline_class=PersonaExtractionPipeline, pt_model=AutoModelForSeq2SeqLM, type="text"
+)
+
+__all__ = [
+    "EXTRACTOR_TOKENS",
+    "PAL_BANNED_PHRASES",
+    "PAL_EXTRACTOR_DECODING",
+    "PAL_FIRST_PERSONA_UTTERANCE",
+    "EncodedSource",
+    "PersonaExtractionPipeline",
+    "add_extractor_tokens",
+    "check_extractor_tokenizer",
+    "encode_source",
+    "filter_persona",
+    "format_source",
+    "format_target",
+    "pesconv_persona",
+    "save_extractor",
+    "seeker_utterances",
+    "split_persona",
+]

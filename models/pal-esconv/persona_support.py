@@ -1,0 +1,386 @@
+"""
+`pipeline("persona-support")`: PAL's supporter reply to a conversation, with the support strategy it chose and the
+seeker persona it read. The persona is inferred by the companion persona extractor, as in PAL: none (`"<input>"`)
+before the seeker's 3rd utterance, then the extractor's sentences for everything the seeker has said.
+
+```python
+from transformers import pipeline
+
+support = pipeline("persona-support", model="path/to/pal", trust_remote_code=True)
+support([{"role": "user", "content": "I lost my job and I don't know how to tell my family."}])
+# -> {"response": "...", "strategy": "Question", "strategy_scores": {"Question": 0.41, ...}, "persona": [],
+#     "safety": False}
+```
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict, defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, Pipeline
+from transformers.pipelines import PIPELINE_REGISTRY
+from transformers.utils import logging
+
+from .conversation import (
+    SUPPORTER,
+    decode_response,
+    encode_pal_inputs,
+    format_context,
+    format_persona,
+    pad_rows,
+    validate_conversation,
+)
+from .persona_extraction import (
+    PAL_FIRST_PERSONA_UTTERANCE,
+    PersonaExtractionPipeline,
+    pesconv_persona,
+    seeker_utterances,
+)
+from .safety import safety_reply
+from .strategy_control import resolve_strategy_alpha
+
+logger = logging.get_logger(__name__)
+
+# Sequences of seeker utterances whose inferred persona is kept (the least recently used go first).
+PERSONA_CACHE_SIZE = 1024
+# The keys of every reply, generated or the fixed safety message.
+REPLY_KEYS = ("response", "strategy", "strategy_scores", "persona", "safety")
+
+
+def resolve_extractor(reference: str, model_folder: str | None) -> str:
+    """
+    Where to load a persona extractor named in a model's config from: a relative path is read against the model's
+    folder (when that folder is local); an absolute path or a hub id is returned as given.
+    """
+    path = Path(reference).expanduser()
+    if path.is_absolute() or not model_folder or not Path(model_folder).is_dir():
+        return str(path)
+    candidate = (Path(model_folder) / path).resolve()
+    return str(candidate) if candidate.is_dir() or reference.startswith(".") else reference
+
+
+def load_persona_extractor(location: str | os.PathLike, device=None) -> PersonaExtractionPipeline:
+    """The persona-extraction pipeline of an extractor folder or hub id."""
+    try:
+        model = AutoModelForSeq2SeqLM.from_pretrained(location)
+        tokenizer = AutoTokenizer.from_pretrained(location)
+    except (OSError, ValueError) as error:
+        raise ValueError(
+            f"No persona extractor could be loaded from {str(location)!r} ({error}). Pass `persona_extractor=` (an "
+            "extractor folder or a loaded persona-extraction pipeline), or the seeker's `persona=` sentences."
+        ) from error
+    return PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=device)
+
+
+def load_adapter(model, adapter_dir: str | os.PathLike):
+    """
+    `model` with the LoRA adapter saved in `adapter_dir` (`pal-train --lora`), as `modeling_pal.lora.load_pal_adapter`
+    loads it. peft is imported here only, so a model folder that ships this pipeline loads without it.
+    """
+    if not (Path(adapter_dir) / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"No adapter_config.json in {adapter_dir}: not a saved adapter.")
+    try:
+        from peft import PeftModel
+    except ImportError as error:
+        raise ImportError("Loading a LoRA adapter (`adapter=`) needs peft: `pip install peft`.") from error
+    return PeftModel.from_pretrained(model, adapter_dir, is_trainable=False)
+
+
+def as_conversation(inputs: str | Sequence[Mapping], strategy_names: Sequence[str]) -> list[dict]:
+    """A validated conversation from a list of messages, or from a string (the seeker's first message)."""
+    messages = [{"role": "user", "content": inputs}] if isinstance(inputs, str) else inputs
+    conversation = validate_conversation(messages, strategy_names)
+    if conversation[-1]["role"] == SUPPORTER:
+        raise ValueError(
+            "The conversation ends with a supporter ('assistant') message; PAL writes the reply to the seeker, so end "
+            "it with a seeker ('user') message."
+        )
+    return conversation
+
+
+def is_batch(inputs: Any) -> bool:
+    """Whether `inputs` is a list of conversations (each a string or a list of messages) rather than one."""
+    return (
+        isinstance(inputs, (list, tuple))
+        and len(inputs) > 0
+        and all(isinstance(item, (str, list, tuple)) for item in inputs)
+    )
+
+
+class PersonaSupportPipeline(Pipeline):
+    """
+    PAL's supporter reply to a conversation, with the strategy it chose and the seeker persona it read.
+
+    Input: one conversation, a list of `{"role", "content"}` messages (`"user"`/`"seeker"` and
+    `"assistant"`/`"supporter"`, supporter turns optionally with their `"strategy"`) that ends with the seeker, or a
+    string (the seeker's first message); or a list of conversations (each one of those), decoded `batch_size` at a
+    time in one `generate` call (inputs right-padded, as the encoder-decoder needs). Unless
+    `config.fusion_mask_padding`, PAL's fusion attends over padding, so a conversation is only decoded with those of
+    the same padded length: with greedy decoding, a batch gives what each conversation gives alone.
+
+    Output per conversation: `{"response", "strategy", "strategy_scores", "persona", "safety"}`: the reply (clean
+    text), the strategy it opens with, the probability of each strategy, the persona sentences read (`[]` when none)
+    and whether the reply is the fixed safety message (`False` for a generated one).
+
+    Safety check (`safety_check=True`): when the last seeker message of a conversation speaks of suicide or self-harm
+    ([`modeling_pal.safety.crisis_check`]), its reply is not generated but the fixed `CRISIS_RESPONSE`, with
+    `"safety": True`, `"strategy": None`, `"strategy_scores": {}` and `"persona": []`.
+
+    Streaming: pass a `transformers` streamer (`streamer=TextIteratorStreamer(tokenizer, skip_prompt=True,
+    skip_special_tokens=True)`) with one conversation. PAL decodes `[start, strategy, response...]`: `skip_prompt`
+    drops the start token and `skip_special_tokens` the strategy token, so the streamer sees only the response text
+    (before `decode_response`'s clean-up of spaces around apostrophes and punctuation). A safety reply ends the
+    streamer without text.
+
+    Persona: PAL's rule, with the companion extractor: none (`"<input>"`) before the seeker's 3rd utterance, then the
+    sentences the extractor infers from all seeker utterances so far. Inferred personas are cached per sequence of
+    seeker utterances, so a growing chat only infers its newest prefix. A model without persona
+    (`config.fuse_persona=False`, the Joint baseline) needs no extractor.
+
+    Init parameters:
+        persona_extractor (`str`, `os.PathLike` or `Pipeline`, *optional*): an extractor folder or hub id, or a loaded
+            persona-extraction pipeline. Defaults to the model config's `persona_extractor`, a path relative to the
+            model's folder (e.g. `"../persona-extractor"`), an absolute path or a hub id. Loaded on first use.
+        persona_cache_size (`int`, defaults to 1024): sequences of seeker utterances whose persona is kept.
+        adapter (`str` or `os.PathLike`, *optional*): a LoRA adapter folder (`pal-train --lora`) loaded onto the model.
+
+    Call (or init) parameters:
+        safety_check (`bool`, defaults to `False`): answer messages about suicide or self-harm with the fixed safety
+            message instead of a generated reply.
+        persona (`list[str]`): the seeker's persona sentences, used instead of inferring one (`[]`: no persona).
+        strategy (`str`): the strategy to reply with, by name (`"Question"` or `"[Question]"`); PAL chooses otherwise.
+        alpha (`str` or 8 floats): the per-strategy alphas of PAL's controllable generation, a preset name
+            (`"released"`, `"per-strategy"`, `"off"`) or values; defaults to `config.strategy_alpha`.
+        Any generation parameter (`max_new_tokens`, `do_sample`, `num_beams`, ...) or strategy-control option of
+            [`PalForConditionalGeneration.generate`] (`selection_alpha`, `sample_strategy`, ...): defaults are the
+            model's generation config (PAL's sampling).
+    """
+
+    _load_processor = False
+    _load_image_processor = False
+    _load_feature_extractor = False
+    _load_tokenizer = True
+    _pipeline_calls_generate = True
+
+    def __init__(
+        self,
+        *args,
+        persona_extractor: str | os.PathLike | Pipeline | None = None,
+        persona_cache_size: int = PERSONA_CACHE_SIZE,
+        adapter: str | os.PathLike | None = None,
+        safety_check: bool = False,
+        **kwargs,
+    ):
+        if persona_extractor is not None and not isinstance(persona_extractor, (str, os.PathLike, Pipeline)):
+            raise ValueError(
+                "persona_extractor must be an extractor folder, a hub id or a persona-extraction pipeline, got "
+                f"{type(persona_extractor).__name__}."
+            )
+        super().__init__(*args, **kwargs)
+        if self.tokenizer is None:
+            raise ValueError("The persona-support pipeline needs the PAL model's tokenizer.")
+        if not hasattr(self.model.config, "strategy_names"):
+            raise ValueError(f"The persona-support pipeline needs a PAL model, got {type(self.model).__name__}.")
+        if adapter is not None:
+            self.model = load_adapter(self.model, adapter)
+        self.safety_check = safety_check
+        self._persona_extractor = persona_extractor
+        self.persona_cache_size = persona_cache_size
+        self.persona_cache: OrderedDict[tuple[str, ...], list[str]] = OrderedDict()
+
+    @property
+    def needs_persona(self) -> bool:
+        """Whether the model reads a persona (fused, or written before the context by the hard-prompt baseline)."""
+        return self.model.config.fuse_persona or self.model.config.persona_in_context
+
+    @property
+    def persona_extractor(self) -> Pipeline | None:
+        """
+        The persona-extraction pipeline this pipeline runs (loaded on first use), or `None` when the model reads no
+        persona or no extractor is given or configured.
+        """
+        if not self.needs_persona:
+            return None
+        configured = self.model.config.persona_extractor
+        if self._persona_extractor is None and configured:
+            self._persona_extractor = resolve_extractor(configured, self.model.name_or_path)
+        if isinstance(self._persona_extractor, (str, os.PathLike)):
+            self._persona_extractor = load_persona_extractor(self._persona_extractor, self.device)
+        return self._persona_extractor
+
+    def __call__(self, inputs, batch_size: int | None = None, safety_check: bool | None = None, **kwargs):
+        names = self.model.config.strategy_names
+        single = not is_batch(inputs)
+        conversations = []
+        for i, conversation in enumerate([inputs] if single else inputs):
+            try:
+                conversations.append(as_conversation(conversation, names))
+            except ValueError as error:
+                if single:
+                    raise
+                raise ValueError(f"Conversation {i}: {error}") from None
+        batch_size = batch_size or self._batch_size or 1
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        streamer = kwargs.get("streamer", self._forward_params.get("streamer"))
+        if streamer is not None and len(conversations) > 1:
+            raise ValueError("A streamer follows one reply: give one conversation at a time.")
+        check = self.safety_check if safety_check is None else safety_check
+        replies = [safety_reply(conversation) if check else None for conversation in conversations]
+        todo = [conversation for conversation, reply in zip(conversations, replies, strict=True) if reply is None]
+        groups = [tuple(todo[i : i + batch_size]) for i in range(0, len(todo), batch_size)]
+        generated = iter(
+            [out for group in super().__call__(groups, batch_size=1, **kwargs) for out in group] if groups else []
+        )
+        if streamer is not None and not groups:
+            streamer.end()  # nothing is generated: whoever reads the streamer stops waiting
+        outputs = [next(generated) if reply is None else {key: reply[key] for key in REPLY_KEYS} for reply in replies]
+        return outputs[0] if single else outputs
+
+    def _sanitize_parameters(
+        self,
+        persona: Sequence[str] | None = None,
+        strategy: str | None = None,
+        alpha: str | Sequence[float] | None = None,
+        **generate_kwargs,
+    ):
+        preprocess = {}
+        if persona is not None:
+            format_persona(persona)  # a clear error now for a malformed persona
+            preprocess["persona"] = [sentence.strip() for sentence in persona]
+        if strategy is not None:
+            self.model.config.strategy_index(strategy)
+            generate_kwargs["strategy"] = strategy
+        if alpha is not None:
+            generate_kwargs["strategy_alpha"] = resolve_strategy_alpha(alpha, self.model.config.num_strategies)
+        if generate_kwargs.get("num_return_sequences", 1) != 1:
+            raise ValueError(
+                "The persona-support pipeline writes one reply per conversation: drop `num_return_sequences`."
+            )
+        if generate_kwargs.get("use_strategy_control", True) is not True:
+            raise ValueError("The persona-support pipeline always decodes with strategy control.")
+        return preprocess, generate_kwargs, {}
+
+    def infer_personas(self, conversations: Sequence[Sequence[Mapping]]) -> list[list[str] | None]:
+        """
+        The persona of each conversation by PAL's rule: `None` before the seeker's 3rd utterance, else the sentences
+        the extractor infers from all seeker utterances so far (one extractor call for those not in the cache).
+        """
+        keys = [tuple(seeker_utterances(conversation)) for conversation in conversations]
+        found: dict[tuple[str, ...], list[str]] = {}
+        for key in keys:
+            if key in self.persona_cache:
+                self.persona_cache.move_to_end(key)
+                found[key] = self.persona_cache[key]
+        missing = list(dict.fromkeys(k for k in keys if len(k) >= PAL_FIRST_PERSONA_UTTERANCE and k not in found))
+        if missing:
+            extractor = self.persona_extractor
+            if extractor is None:
+                raise ValueError(
+                    "This PAL model reads the seeker's persona, and no persona extractor is configured "
+                    "(config.persona_extractor): pass `persona_extractor=` (an extractor folder or a loaded "
+                    "persona-extraction pipeline) when creating the pipeline, or the seeker's `persona=` sentences."
+                )
+            inferred = extractor([list(key) for key in missing], batch_size=len(missing))
+            for key, sentences in zip(missing, inferred, strict=True):
+                found[key] = self.persona_cache[key] = sentences
+        while len(self.persona_cache) > self.persona_cache_size:
+            self.persona_cache.popitem(last=False)
+        return [found.get(key) for key in keys]
+
+    def encode(self, context: str, persona: str | None) -> tuple[list[int], list[int] | None]:
+        """One conversation's context ids and, for a model that fuses a persona, persona ids (both unpadded)."""
+        config = self.model.config
+        if config.persona_in_context:  # the hard-prompt baseline: the persona, then the context's last tokens
+            persona_ids = self.tokenizer.encode(persona, add_special_tokens=False)
+            room = config.max_input_length - len(persona_ids)
+            if room < 1:
+                raise ValueError(f"The persona has {len(persona_ids)} tokens, more than the model's input can hold.")
+            batch, _ = encode_pal_inputs(self.tokenizer, [context], None, room)
+            return persona_ids + batch["input_ids"][0].tolist(), None
+        personas = [persona] if config.fuse_persona else None
+        batch, _ = encode_pal_inputs(self.tokenizer, [context], personas, config.max_input_length)
+        return batch["input_ids"][0].tolist(), batch["persona_input_ids"][0].tolist() if personas else None
+
+    def preprocess(self, conversations, persona: list[str] | None = None):
+        if not self.needs_persona:
+            if persona:
+                logger.warning_once("This model reads no persona (config.fuse_persona=False): `persona` is ignored.")
+            sentences, texts = [[]] * len(conversations), [None] * len(conversations)
+        elif persona is not None:
+            sentences, texts = [persona] * len(conversations), [format_persona(persona)] * len(conversations)
+        else:
+            inferred = self.infer_personas(conversations)
+            sentences = [s or [] for s in inferred]
+            texts = [format_persona([]) if s is None else pesconv_persona(s) for s in inferred]
+        names = self.model.config.strategy_names
+        rows = [self.encode(format_context(c, names), text) for c, text in zip(conversations, texts, strict=True)]
+        return {
+            "input_ids": [context for context, _ in rows],
+            "persona_input_ids": [persona_ids for _, persona_ids in rows],
+            "persona": [list(s) for s in sentences],
+        }
+
+    def decoding_groups(self, contexts: list[list[int]], personas: list[list[int] | None]) -> list[list[int]]:
+        """
+        Rows decoded together. PAL's fusion pads context and persona to the longer of the two and, unless
+        `config.fusion_mask_padding`, attends over that padding: such a row only shares a batch with rows of its
+        padded length, which it then gets as it would alone.
+        """
+        if personas[0] is None or self.model.config.fusion_mask_padding:
+            return [list(range(len(contexts)))]
+        groups = defaultdict(list)
+        for i, (context, persona) in enumerate(zip(contexts, personas, strict=True)):
+            groups[max(len(context), len(persona))].append(i)
+        return list(groups.values())
+
+    def _forward(self, model_inputs, **generate_kwargs):
+        contexts, personas = model_inputs["input_ids"], model_inputs["persona_input_ids"]
+        generate_kwargs = {**self._prepare_generate_kwargs(generate_kwargs), "return_dict_in_generate": True}
+        pad_id = self.tokenizer.pad_token_id
+        sequences, scores = [None] * len(contexts), [None] * len(contexts)
+        for rows in self.decoding_groups(contexts, personas):
+            ids, mask = pad_rows([contexts[i] for i in rows], pad_id)
+            batch = {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
+            if personas[0] is not None:
+                ids, mask = pad_rows([personas[i] for i in rows], pad_id)
+                batch.update(persona_input_ids=ids.to(self.device), persona_attention_mask=mask.to(self.device))
+            output = self.model.generate(**batch, **generate_kwargs)
+            step = output["strategy_scores"].shape[0] // len(rows)  # beams share their row's strategy distribution
+            for j, i in enumerate(rows):
+                sequences[i], scores[i] = output["sequences"][j], output["strategy_scores"][j * step]
+        return {"sequences": sequences, "strategy_scores": scores, "persona": model_inputs["persona"]}
+
+    def postprocess(self, model_outputs):
+        config = self.model.config
+        names = dict(zip(config.strategy_token_ids, config.strategy_names, strict=True))
+        return [
+            {
+                "response": decode_response(self.tokenizer, sequence),
+                "strategy": names[int(sequence[1])],
+                "strategy_scores": dict(zip(config.strategy_names, scores.tolist(), strict=True)),
+                "persona": persona,
+                "safety": False,
+            }
+            for sequence, scores, persona in zip(
+                model_outputs["sequences"], model_outputs["strategy_scores"], model_outputs["persona"], strict=True
+            )
+        ]
+
+
+PIPELINE_REGISTRY.register_pipeline(
+    "persona-support", pipeline_class=PersonaSupportPipeline, pt_model=AutoModelForSeq2SeqLM, type="text"
+)
+
+__all__ = [
+    "PERSONA_CACHE_SIZE",
+    "REPLY_KEYS",
+    "PersonaSupportPipeline",
+    "load_adapter",
+    "load_persona_extractor",
+    "resolve_extractor",
+]
