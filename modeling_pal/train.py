@@ -271,7 +271,8 @@ def parse_settings(argv: list[str] | None = None) -> TrainSettings:
     args = vars(parser.parse_args(argv))
     values = json.loads(Path(args.pop("config")).read_text()) if args.get("config") else {}
     args.pop("config", None)
-    values = values.get("train", values) if "evaluate" in values else values
+    if isinstance(values.get("train"), dict) or "evaluate" in values:  # a `pal-run` config
+        values = values.get("train", {})
     unknown = set(values) - {f.name for f in fields(TrainSettings)}
     if unknown:
         raise ValueError(f"Unknown settings in the config file: {sorted(unknown)}")

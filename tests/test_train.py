@@ -59,3 +59,11 @@ def test_bad_settings(tmp_path):
         parse_settings(["--config", str(tmp_path / "bad.json")])
     with pytest.raises(ValueError, match="needs personas"):
         train(TrainSettings(data_dir=str(tmp_path), split_scheme="hf", output_dir=str(tmp_path / "o")))
+
+
+def test_settings_from_a_run_config(tmp_path):
+    """A `pal-run` config gives its `train` section, with or without an `evaluate` section."""
+    for config in ({"train": {"learning_rate": 3e-4}}, {"train": {"learning_rate": 3e-4}, "evaluate": {}}):
+        (tmp_path / "run.json").write_text(json.dumps(config))
+        settings = parse_settings(["--config", str(tmp_path / "run.json"), "--batch-size", "8"])
+        assert (settings.learning_rate, settings.batch_size) == (3e-4, 8)
