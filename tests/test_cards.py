@@ -39,6 +39,7 @@ SETTINGS = {
     "seed": 0,
     "ppl_max_decoder_length": 50,
     "max_dialogues": None,
+    "problem_type": None,
     "max_new_tokens": None,
     "distinct_off_by_one": False,
     "meteor": True,
@@ -145,6 +146,7 @@ def test_evaluate_command_reproduces_the_settings():
         SETTINGS,
         {**SETTINGS, "strategy_alpha": [0.5, 0.0, 0.25, 0, 0, 0, 0, 1], "meteor": False, "distinct_off_by_one": True},
         {**SETTINGS, "strategy_alpha": "off", "pesconv": [], "max_dialogues": 20, "name": "it's ours"},
+        {**SETTINGS, "problem_type": "job crisis"},
     ):
         words = shlex.split(evaluate_command(settings))
         assert words[0] == "pal-evaluate"
