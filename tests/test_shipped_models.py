@@ -65,3 +65,22 @@ def test_shipped_pal_model_chats_with_its_extractor_in_a_fresh_process():
     assert reply["strategy"] in reply["strategy_scores"] and len(reply["strategy_scores"]) == 8
     assert abs(sum(reply["strategy_scores"].values()) - 1) < 1e-4
     assert len(reply["response"].split()) >= 3
+
+
+ADAPTER_FOLDER = ROOT / "models" / "pal-esconv-lora-job-crisis"
+
+
+@pytest.mark.skipif(not ADAPTER_FOLDER.is_dir(), reason="the example adapter is not shipped")
+def test_shipped_adapter_is_small_and_changes_the_shipped_model():
+    from transformers import pipeline
+
+    import modeling_pal  # noqa: F401  (registers the pipeline in-process)
+
+    size = sum(p.stat().st_size for p in ADAPTER_FOLDER.iterdir())
+    assert size < 5 * 1024 * 1024
+    conversation = [{"role": "user", "content": "I was laid off and my manager did not even say why."}]
+    base = pipeline("persona-support", model=str(PAL_FOLDER), trust_remote_code=True)
+    adapted = pipeline("persona-support", model=str(PAL_FOLDER), trust_remote_code=True, adapter=str(ADAPTER_FOLDER))
+    before, after = base(conversation, do_sample=False), adapted(conversation, do_sample=False)
+    assert before["strategy_scores"] != after["strategy_scores"]
+    assert after["strategy"] in after["strategy_scores"] and after["response"]
