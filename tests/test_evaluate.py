@@ -106,6 +106,8 @@ def test_shipped_run_configs_are_valid():
     assert {c.stem for c in configs} >= {"joint", "hard-prompt", "pal", "pal-alpha0"}
     for path in configs:
         config = json.loads(path.read_text())
+        assert config.keys() & {"train", "evaluate"}, path.name
         if "train" in config:
             TrainSettings(**config["train"])
-        EvalSettings(**config["evaluate"])
+        if "evaluate" in config:
+            EvalSettings(**config["evaluate"])
