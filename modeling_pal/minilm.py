@@ -15,8 +15,9 @@ embeddings, so with `scale_embedding=False` and GELU the BERT weights map one to
 
 The decoder's self-attention and feed-forward layers take the weights of the BERT's first `decoder_layers` layers
 (all of them by default; a shallower decoder keeps a shipped model small); its cross-attention
-(`encoder_attn`, `encoder_attn_layer_norm`) and `final_logits_bias` keep their fresh initialisation. The LM head is
-tied to the word embeddings.
+(`encoder_attn`, `encoder_attn_layer_norm`) and `final_logits_bias` keep their fresh initialisation, unless
+`cross_attention_from_self_attention` starts each layer's cross-attention as a copy of the same BERT layer's
+attention. The LM head is tied to the word embeddings.
 """
 
 from __future__ import annotations
@@ -98,13 +99,17 @@ def mapped_state_dict(
 
 
 def blenderbot_small_from_minilm(
-    folder: str | Path | None = None, seed: int = 0, decoder_layers: int | None = None
+    folder: str | Path | None = None,
+    seed: int = 0,
+    decoder_layers: int | None = None,
+    cross_attention_from_self_attention: bool = False,
 ) -> tuple[BlenderbotSmallForConditionalGeneration, object]:
     """
     A BlenderbotSmall model warm-started from all-MiniLM-L6-v2 (`folder`: a BERT folder with `config.json`,
     `model.safetensors` and its tokenizer; default: the installed package's), and the BERT tokenizer with
     `[CLS]` as bos and `[SEP]` as eos. The decoder has `decoder_layers` layers (default: as many as the BERT). The
-    parameters the BERT does not provide are initialised with `seed`.
+    parameters the BERT does not provide are initialised with `seed`; with `cross_attention_from_self_attention`, the
+    decoder's cross-attention starts as a copy of its self-attention (both from the same BERT layer).
     """
     folder = minilm_dir() if folder is None else Path(folder)
     for name in ("config.json", "model.safetensors"):
@@ -125,6 +130,10 @@ def blenderbot_small_from_minilm(
     tied = {"model.encoder.embed_tokens.weight", "model.decoder.embed_tokens.weight"}
     if unexpected or untouched - tied:
         raise ValueError(f"The MiniLM weights do not map: missing {sorted(untouched - tied)}, unexpected {unexpected}.")
+    if cross_attention_from_self_attention:
+        for layer in model.model.decoder.layers:
+            layer.encoder_attn.load_state_dict(layer.self_attn.state_dict())
+            layer.encoder_attn_layer_norm.load_state_dict(layer.self_attn_layer_norm.state_dict())
     model.tie_weights()
     return model.eval(), tokenizer
 

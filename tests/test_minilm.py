@@ -1,6 +1,6 @@
 import pytest
 import torch
-from transformers import BertConfig, BertModel, BertTokenizer
+from transformers import BertConfig, BertModel, BertTokenizer, BlenderbotSmallForConditionalGeneration
 
 from modeling_pal import load_pal_tokenizer
 from modeling_pal.convert import main as convert_main
@@ -55,6 +55,19 @@ def test_decoder_takes_the_bert_layers_and_cross_attention_stays_fresh(bert_fold
     assert model.lm_head.weight.data_ptr() == model.model.shared.weight.data_ptr()
     assert (tokenizer.bos_token, tokenizer.eos_token) == ("[CLS]", "[SEP]")
     assert model.config.decoder_start_token_id == tokenizer.cls_token_id
+
+
+def test_cross_attention_can_start_from_the_self_attention(bert_folder, tmp_path):
+    convert_main(
+        ["minilm", "--bert", str(bert_folder), "--cross-attention-from-self-attention", "--output", str(tmp_path / "x")]
+    )
+    model = BlenderbotSmallForConditionalGeneration.from_pretrained(tmp_path / "x")
+    bert = BertModel.from_pretrained(bert_folder, add_pooling_layer=False)
+    for i, layer in enumerate(model.model.decoder.layers):
+        torch.testing.assert_close(layer.encoder_attn.k_proj.weight, bert.encoder.layer[i].attention.self.key.weight)
+        torch.testing.assert_close(layer.encoder_attn.out_proj.bias, layer.self_attn.out_proj.bias)
+        torch.testing.assert_close(layer.encoder_attn_layer_norm.weight, layer.self_attn_layer_norm.weight)
+        assert layer.encoder_attn.q_proj.weight.data_ptr() != layer.self_attn.q_proj.weight.data_ptr()
 
 
 def test_converted_folder_starts_pal_training(bert_folder, tmp_path):
