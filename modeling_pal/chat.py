@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--independent", action="store_true", help="each --message opens a new conversation")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the sampling (default 0)")
     args = parser.parse_args(argv)
+    if args.independent and args.message is None:
+        parser.error("--independent needs scripted --message turns")
 
     if args.tiny_random:
         model, tokenizer = tiny_random_pal(seed=args.seed)
@@ -102,8 +104,6 @@ def main(argv: list[str] | None = None) -> None:
     interactive = args.message is None
     if interactive:
         print("Type a message; /reset starts over, /quit (or Ctrl-D) ends.", file=sys.stderr)
-    if args.independent and interactive:
-        parser.error("--independent needs scripted --message turns")
     chat(support, prompt_lines() if interactive else args.message, interactive, args.independent, **options)
 
 

@@ -89,14 +89,23 @@ def pal_split(dialogues: Sequence, seed: int = 13) -> dict[str, list]:
 
 
 def load_split(
-    data_dir: str | Path, split: str, scheme: str = "pal", order_file: str | Path | None = None
+    data_dir: str | Path,
+    split: str,
+    scheme: str = "pal",
+    order_file: str | Path | None = None,
+    problem_type: str | None = None,
 ) -> list[Dialogue]:
     """
     One split of ESConv from a folder holding either the original `ESConv.json` or the HF `train/valid/test.jsonl`.
     `scheme="pal"` gives PAL's split; with the HF files it needs `order_file`, the table mapping each original
     index to its HF file and row (`esconv_order_and_splits.json`). `scheme="hf"` gives the HF files' own split.
+    `problem_type` keeps only the dialogues of that ESConv problem type (`select_problem_type`).
     """
-    data_dir = Path(data_dir)
+    dialogues = _load_split(Path(data_dir), split, scheme, order_file)
+    return dialogues if problem_type is None else select_problem_type(dialogues, problem_type)
+
+
+def _load_split(data_dir: Path, split: str, scheme: str, order_file: str | Path | None) -> list[Dialogue]:
     if split not in ("train", "valid", "test"):
         raise ValueError(f"Unknown split {split!r}: use train, valid or test.")
     original = data_dir / "ESConv.json"

@@ -31,7 +31,6 @@ from .esconv import (
     featurize,
     load_dialogues,
     load_split,
-    select_problem_type,
 )
 from .modeling_pal import PalForConditionalGeneration
 
@@ -159,9 +158,9 @@ def evaluate(settings: EvalSettings) -> dict:
         raise ValueError("Give --data-dir (a folder with ESConv.json or the HF train/valid/test.jsonl).")
     if variant != "joint" and not settings.pesconv:
         raise ValueError(f"A {variant} model needs personas: give --pesconv files (PESConv jsonl).")
-    dialogues = load_split(settings.data_dir, settings.split, settings.split_scheme, settings.order_file)
-    if settings.problem_type is not None:
-        dialogues = select_problem_type(dialogues, settings.problem_type)
+    dialogues = load_split(
+        settings.data_dir, settings.split, settings.split_scheme, settings.order_file, settings.problem_type
+    )
     if settings.max_dialogues is not None:
         dialogues = dialogues[: settings.max_dialogues]
     if settings.pesconv:

@@ -36,7 +36,6 @@ from .esconv import (
     featurize,
     load_dialogues,
     load_split,
-    select_problem_type,
 )
 from .export import pal_generation_config, save_pal
 from .lora import add_pal_lora, parse_lora_spec
@@ -160,9 +159,9 @@ def load_examples(settings: TrainSettings, split: str, tokenizer, strategy_names
     needs_personas = settings.variant != "joint" and not settings.persona_from_utterances
     if needs_personas and not settings.pesconv:
         raise ValueError(f"The {settings.variant} variant needs personas: give --pesconv files (PESConv jsonl).")
-    dialogues: list[Dialogue] = load_split(settings.data_dir, split, settings.split_scheme, settings.order_file)
-    if settings.problem_type is not None:
-        dialogues = select_problem_type(dialogues, settings.problem_type)
+    dialogues: list[Dialogue] = load_split(
+        settings.data_dir, split, settings.split_scheme, settings.order_file, settings.problem_type
+    )
     limit = settings.max_dialogues if split == "train" else settings.max_valid_dialogues
     if limit is not None:
         dialogues = dialogues[:limit]
