@@ -22,8 +22,11 @@ import logging
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
+import torch
+from torch import nn
 from tqdm import tqdm
-from transformers import Seq2SeqTrainer, Seq2SeqTrainingArguments, TrainerCallback
+from transformers import EvalPrediction, Seq2SeqTrainer, Seq2SeqTrainingArguments, TrainerCallback
 
 from .bundled import load_pal_tokenizer, tiny_pal_config
 from .configuration_pal import PalConfig
@@ -104,8 +107,11 @@ class TrainSettings:
     fusion_mask_padding: bool = False
     resume: bool = False
     lora: str | None = None
+    strategy_loss_weight: float = 1.0
 
     def __post_init__(self):
+        if self.strategy_loss_weight <= 0:
+            raise ValueError(f"strategy_loss_weight must be positive (got {self.strategy_loss_weight}).")
         if self.variant not in VARIANTS:
             raise ValueError(f"Unknown variant {self.variant!r}; use one of {VARIANTS}.")
         if self.preset not in PRESETS:
@@ -191,6 +197,46 @@ class JsonLogCallback(TrainerCallback):
                 f.write(json.dumps({"step": state.global_step, "epoch": state.epoch, **logs}) + "\n")
 
 
+class PalTrainer(Seq2SeqTrainer):
+    """`Seq2SeqTrainer` whose training loss can weight the strategy token (the first label) `strategy_loss_weight`
+    times a response token: `Σ w·CE / Σ w`. With 1.0 it is the mean token cross-entropy of the paper; evaluation
+    losses always are."""
+
+    def __init__(self, *args, strategy_loss_weight: float = 1.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strategy_loss_weight = strategy_loss_weight
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        if self.strategy_loss_weight == 1.0 or not model.training:
+            return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        outputs = model(**inputs)
+        labels = inputs["labels"].to(outputs.logits.device)  # (batch, target_length)
+        token_loss = nn.functional.cross_entropy(
+            outputs.logits.transpose(1, 2).float(), labels, ignore_index=-100, reduction="none"
+        )  # (batch, target_length)
+        weights = (labels != -100).float()
+        weights[:, 0] *= self.strategy_loss_weight
+        loss = (token_loss * weights).sum() / weights.sum()
+        return (loss, outputs) if return_outputs else loss
+
+
+def strategy_metrics(strategy_token_ids: list[int]):
+    """`preprocess_logits_for_metrics` and `compute_metrics` that report the validation strategy accuracy
+    (argmax over the strategy tokens at the first decoding step, teacher-forced)."""
+    token_ids = torch.tensor(strategy_token_ids)
+
+    def first_step_strategy(logits, labels: torch.Tensor) -> torch.Tensor:
+        logits = logits[0] if isinstance(logits, tuple) else logits  # (batch, target_length, vocab)
+        return logits[:, 0, token_ids.to(logits.device)].argmax(-1)  # (batch,)
+
+    def compute_metrics(prediction: EvalPrediction) -> dict[str, float]:
+        index = {token_id: i for i, token_id in enumerate(strategy_token_ids)}
+        gold = np.array([index.get(int(token_id), -1) for token_id in prediction.label_ids[:, 0]])
+        return {"strategy_acc": float(np.mean(gold == prediction.predictions))}
+
+    return first_step_strategy, compute_metrics
+
+
 def train(settings: TrainSettings) -> Path:
     """Runs the training and returns the folder of the hub-ready final model (of the adapter with `lora`)."""
     output_dir = Path(settings.output_dir)
@@ -228,13 +274,17 @@ def train(settings: TrainSettings) -> Path:
         remove_unused_columns=False,
         report_to="none",
     )
-    trainer = Seq2SeqTrainer(
+    first_step_strategy, compute_metrics = strategy_metrics(model.config.strategy_token_ids)
+    trainer = PalTrainer(
         model=model,
         args=args,
         data_collator=PalCollator(tokenizer.pad_token_id),
         train_dataset=train_examples,
         eval_dataset=valid_examples,
         callbacks=[JsonLogCallback(output_dir / "log.jsonl")],
+        compute_metrics=compute_metrics,
+        preprocess_logits_for_metrics=first_step_strategy,
+        strategy_loss_weight=settings.strategy_loss_weight,
     )
     has_checkpoint = any(output_dir.glob("checkpoint-*"))
     trainer.train(resume_from_checkpoint=True if settings.resume and has_checkpoint else None)

@@ -19,6 +19,7 @@ def test_two_training_steps_save_a_model_that_reloads(data_dir, tmp_path):
                 "init": "random:tiny",
                 "max_steps": 2,
                 "batch_size": 2,
+                "strategy_loss_weight": 5.0,
             }
         )
     )
@@ -27,6 +28,7 @@ def test_two_training_steps_save_a_model_that_reloads(data_dir, tmp_path):
     folder = train(settings)
     log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
     assert any("eval_loss" in record for record in log) and any("train_loss" in record for record in log)
+    assert all(0 <= record["eval_strategy_acc"] <= 1 for record in log if "eval_loss" in record)
     model = AutoModelForSeq2SeqLM.from_pretrained(folder, trust_remote_code=True)
     assert model.config.fuse_persona and model.generation_config.temperature == 0.5
     ids = torch.tensor([[5, 6, 7]])
@@ -54,6 +56,8 @@ def test_bad_settings(tmp_path):
         TrainSettings(variant="misc")
     with pytest.raises(ValueError, match="Unknown preset"):
         TrainSettings(preset="fast")
+    with pytest.raises(ValueError, match="strategy_loss_weight must be positive"):
+        TrainSettings(strategy_loss_weight=0)
     (tmp_path / "bad.json").write_text(json.dumps({"learnin_rate": 1}))
     with pytest.raises(ValueError, match="Unknown settings in the config file: \\['learnin_rate'\\]"):
         parse_settings(["--config", str(tmp_path / "bad.json")])
@@ -67,3 +71,24 @@ def test_settings_from_a_run_config(tmp_path):
         (tmp_path / "run.json").write_text(json.dumps(config))
         settings = parse_settings(["--config", str(tmp_path / "run.json"), "--batch-size", "8"])
         assert (settings.learning_rate, settings.batch_size) == (3e-4, 8)
+
+
+def test_strategy_loss_weight_weights_the_first_label():
+    """The weighted training loss is Σ w·CE / Σ w, w = the weight on the strategy token and 1 on the others."""
+    from modeling_pal.bundled import load_pal_tokenizer, tiny_pal_config
+    from modeling_pal.modeling_pal import PalForConditionalGeneration
+    from modeling_pal.train import PalTrainer
+
+    torch.manual_seed(0)
+    config = tiny_pal_config(
+        load_pal_tokenizer(), fuse_persona=False, dropout=0.0, attention_dropout=0.0, activation_dropout=0.0
+    )
+    model = PalForConditionalGeneration(config).train()
+    strategy = model.config.strategy_token_ids[2]
+    inputs = {"input_ids": torch.tensor([[5, 6, 7, 8]]), "labels": torch.tensor([[strategy, 20, 21, -100]])}
+    outputs = model(**inputs)
+    token_loss = torch.nn.functional.cross_entropy(outputs.logits[0, :3], inputs["labels"][0, :3], reduction="none")
+    torch.testing.assert_close(outputs.loss, token_loss.mean())
+    trainer = PalTrainer.__new__(PalTrainer)  # compute_loss reads only the weight
+    trainer.strategy_loss_weight = 4.0
+    torch.testing.assert_close(trainer.compute_loss(model, inputs), (4 * token_loss[0] + token_loss[1:].sum()) / 6)
