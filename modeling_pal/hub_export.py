@@ -64,14 +64,16 @@ def export_for_hub(
     float16: bool = False,
     training: str | None = None,
     persona_extractor: str | None = None,
+    persona_extractor_kwargs: Mapping | None = None,
 ) -> Path:
     """
     Writes the hub-ready folder of the PAL model or persona extractor in `model_dir`, with its README.md card built
     from `metrics` (`pal-evaluate` metrics for PAL, one `pal-extractor evaluate` metrics file for an extractor).
     `datasets` and `license` apply to an extractor; a PAL model is CC BY-NC 4.0 and trained on ESConv. `float16`
     stores the weights in float16 (they still load as float32). For a PAL model, `training` is the Markdown of its
-    card's "Training" section, and `persona_extractor` sets `config.persona_extractor` (the companion extractor's
-    folder, relative to this one, or a Hub id).
+    card's "Training" section, `persona_extractor` sets `config.persona_extractor` (the companion extractor's
+    folder, relative to this one, or a Hub id) and `persona_extractor_kwargs` the options the pipeline runs it with
+    (those PESConv was built with, e.g. `{"num_beams": 1}`).
     """
     model_dir, output_dir = Path(model_dir), Path(output_dir)
     metrics = [metrics] if isinstance(metrics, (str, Path, Mapping)) else list(metrics)
@@ -79,8 +81,10 @@ def export_for_hub(
     if output_dir.exists() and any(output_dir.iterdir()):
         raise ValueError(f"{output_dir} is not empty: give a new folder.")
     model_name = model_name or output_dir.name
-    if kind != PAL and (training or persona_extractor):
-        raise ValueError("`training` and `persona_extractor` apply to a PAL model, not to a persona extractor.")
+    if kind != PAL and (training or persona_extractor or persona_extractor_kwargs):
+        raise ValueError(
+            "`training` and `persona_extractor(_kwargs)` apply to a PAL model, not to a persona extractor."
+        )
     if kind == PAL:
         make_card = partial(
             pal_model_card,
@@ -95,6 +99,8 @@ def export_for_hub(
         model = PalForConditionalGeneration.from_pretrained(model_dir).eval()
         if persona_extractor:
             model.config.persona_extractor = persona_extractor
+        if persona_extractor_kwargs:
+            model.config.persona_extractor_kwargs = dict(persona_extractor_kwargs)
         generation_config = None
         if (model_dir / "generation_config.json").is_file():
             generation_config = GenerationConfig.from_pretrained(model_dir)
@@ -150,6 +156,11 @@ def main(argv: list[str] | None = None) -> None:
         "--persona-extractor",
         help="PAL: the companion extractor, a folder relative to the output (e.g. ../persona-extractor) or a Hub id",
     )
+    parser.add_argument(
+        "--persona-extractor-kwargs",
+        type=json.loads,
+        help="PAL: JSON options the pipeline runs the extractor with, as PESConv was built, e.g. '{\"num_beams\": 1}'",
+    )
     args = parser.parse_args(argv)
     output = export_for_hub(
         args.model,
@@ -164,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
         float16=args.float16,
         training=Path(args.training).read_text(encoding="utf-8") if args.training else None,
         persona_extractor=args.persona_extractor,
+        persona_extractor_kwargs=args.persona_extractor_kwargs,
     )
     print(f"Wrote {output}: {', '.join(sorted(p.name for p in output.iterdir()))}")
     print(f"Push it with huggingface_hub.upload_folder(repo_id=..., folder_path={str(output)!r}).")

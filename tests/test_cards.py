@@ -253,11 +253,12 @@ def test_pal_export_with_training_notes_and_companion_extractor(tmp_path):
     arguments = ["--model", str(tmp_path / "trained"), "--metrics", str(tmp_path / "metrics.json")]
     main(
         [*arguments, "--output", str(output), "--training", str(tmp_path / "training.md")]
-        + ["--persona-extractor", "../persona-extractor"]
+        + ["--persona-extractor", "../persona-extractor", "--persona-extractor-kwargs", '{"num_beams": 1}']
     )
     text = (output / "README.md").read_text()
     assert "## Training\n\nWarm-started from MiniLM; 1,000 steps of batch 16.\n\n## Evaluation" in text
-    assert PalForConditionalGeneration.from_pretrained(output).config.persona_extractor == "../persona-extractor"
+    config = PalForConditionalGeneration.from_pretrained(output).config
+    assert (config.persona_extractor, config.persona_extractor_kwargs) == ("../persona-extractor", {"num_beams": 1})
     # Without notes, the card has no Training section.
     main([*arguments, "--output", str(tmp_path / "plain")])
     assert "## Training\n" not in (tmp_path / "plain" / "README.md").read_text()

@@ -37,10 +37,11 @@ LONGER_CHAT = [*CHAT, {"role": "assistant", "content": "I see."}, {"role": "user
 
 
 class CountingExtractor(PersonaExtractionPipeline):
-    """A persona extractor that records the dialogues it is asked about."""
+    """A persona extractor that records the dialogues it is asked about and the options it is called with."""
 
     def __call__(self, inputs, **kwargs):
         self.calls.append(inputs)
+        self.options.append(kwargs)
         return super().__call__(inputs, **kwargs)
 
 
@@ -55,7 +56,7 @@ def extractor_parts():
 def extractor(extractor_parts):
     model, tokenizer = extractor_parts
     counting = CountingExtractor(model=model, tokenizer=tokenizer, device="cpu")
-    counting.calls = []
+    counting.calls, counting.options = [], []
     return counting
 
 
@@ -131,6 +132,16 @@ def test_persona_override_is_used_and_reported(support, extractor):
     inputs = support.preprocess([CHAT], persona=persona)
     assert inputs["persona_input_ids"] == [support.tokenizer.encode(format_persona(persona), add_special_tokens=False)]
     assert support(CHAT, persona=[], **GREEDY)["persona"] == [] and extractor.calls == []
+
+
+def test_extractor_runs_with_the_options_of_the_model_config(tokenizer, extractor):
+    """`config.persona_extractor_kwargs` (how the training personas were made) reach every extractor call."""
+    model = tiny_pal(tokenizer)
+    model.config.persona_extractor_kwargs = {"num_beams": 1, "max_input_length": 64}
+    support = PersonaSupportPipeline(model=model, tokenizer=tokenizer, device="cpu", persona_extractor=extractor)
+    reply = support(CHAT, **GREEDY)
+    assert extractor.options == [{"batch_size": 1, "num_beams": 1, "max_input_length": 64}]
+    assert reply["persona"] == extractor([SEEKER[:3]], num_beams=1, max_input_length=64)[0]
 
 
 def test_safety_check_answers_crisis_messages_with_the_fixed_reply(support):
