@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
+import random
 from collections import defaultdict
 from pathlib import Path
 
@@ -79,9 +80,17 @@ def read_corpus(path: str | Path) -> list[list[str]]:
 
 
 def warmup_examples(
-    dialogues: list[list[str]], tokenizer, max_input_length: int = 128, max_decoder_input_length: int = 50
+    dialogues: list[list[str]],
+    tokenizer,
+    max_input_length: int = 128,
+    max_decoder_input_length: int = 50,
+    max_examples: int | None = None,
+    seed: int = 13,
 ) -> list[dict]:
-    """One example per utterance after the first: PAL context of the turns before it -> the utterance + eos."""
+    """
+    One example per utterance after the first: PAL context of the turns before it -> the utterance + eos. With
+    `max_examples`, a random sample of that many (drawn with `seed`).
+    """
     pairs = []
     for utterances in dialogues:
         for i in range(1, len(utterances)):
@@ -89,6 +98,8 @@ def warmup_examples(
             roles = [SEEKER if (i - j) % 2 else SUPPORTER for j in range(i - len(history), i)]
             messages = [{"role": r, "content": t} for r, t in zip(roles, history, strict=True)]
             pairs.append((format_context(messages), utterances[i]))
+    if max_examples is not None and max_examples < len(pairs):
+        pairs = random.Random(seed).sample(pairs, max_examples)
     examples = []
     for start in tqdm(range(0, len(pairs), 4096), desc="tokenizing"):
         chunk = pairs[start : start + 4096]
@@ -116,6 +127,7 @@ def warmup(
     batch_size: int = 16,
     max_steps: int = 1000,
     max_input_length: int = 128,
+    max_examples: int | None = None,
     seed: int = 13,
     save_steps: int = 250,
     resume: bool = False,
@@ -127,9 +139,10 @@ def warmup(
         dialogues += [[t["content"] for t in d.turns] for d in load_split(esconv, "train", split_scheme, order_file)]
     if not dialogues:
         raise ValueError("No dialogue text: give --corpus files and/or --esconv.")
-    examples = warmup_examples(dialogues, tokenizer, max_input_length)
+    examples = warmup_examples(dialogues, tokenizer, max_input_length, max_examples=max_examples, seed=seed)
     logger.info("%d dialogues, %d examples", len(dialogues), len(examples))
     model = BlenderbotSmallForConditionalGeneration.from_pretrained(init)
+    model.resize_token_embeddings(len(tokenizer), mean_resizing=False)  # PAL's added tokens, as `pal-train` does
     output = Path(output_dir)
     args = Seq2SeqTrainingArguments(
         output_dir=str(output),
@@ -179,6 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--max-steps", type=int, default=1000)
     parser.add_argument("--max-input-length", type=int, default=128, help="context tokens kept (the last ones)")
+    parser.add_argument("--max-examples", type=int, help="train on a random sample of this many examples")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save-steps", type=int, default=250)
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --output-dir")

@@ -52,22 +52,27 @@ def test_examples_put_the_writer_in_the_supporter_role():
     context = format_context([{"role": "supporter", "content": "a b"}, {"role": "seeker", "content": "c d"}])
     assert examples[1]["input_ids"] == tokenizer.encode(context, add_special_tokens=False)
     assert examples[1]["labels"] == [*tokenizer.encode("e f", add_special_tokens=False), tokenizer.eos_token_id]
+    sample = warmup_examples([["a b", "c d", "e f"], ["g", "h"]], tokenizer, max_examples=2)
+    assert len(sample) == 2 and all(
+        example in examples + warmup_examples([["g", "h"]], tokenizer) for example in sample
+    )
 
 
 def test_warmup_writes_a_checkpoint_that_pal_train_starts_from(tmp_path, data_dir):
     torch.manual_seed(0)
-    config = BlenderbotSmallConfig(vocab_size=54956, **TINY_ARCHITECTURE)
+    config = BlenderbotSmallConfig(vocab_size=54944, **TINY_ARCHITECTURE)  # without PAL's tokens
     BlenderbotSmallForConditionalGeneration(config).save_pretrained(tmp_path / "init")
     load_pal_tokenizer().save_pretrained(tmp_path / "init")
     (tmp_path / "dialogues_train.txt").write_text(DAILYDIALOG)
     main(
         ["--init", str(tmp_path / "init"), "--output-dir", str(tmp_path / "warm"), "--max-steps", "2"]
         + ["--batch-size", "2", "--corpus", str(tmp_path / "dialogues_train.txt")]
-        + ["--esconv", str(data_dir), "--split-scheme", "hf"]
+        + ["--esconv", str(data_dir), "--split-scheme", "hf", "--max-examples", "6"]
     )
     log = [json.loads(line) for line in (tmp_path / "warm" / "log.jsonl").read_text().splitlines()]
     assert log[-1]["step"] == 2 and "train_loss" in log[-1]
     warm = BlenderbotSmallForConditionalGeneration.from_pretrained(tmp_path / "warm" / "model")
+    assert warm.config.vocab_size == len(load_pal_tokenizer())
     start = BlenderbotSmallForConditionalGeneration.from_pretrained(tmp_path / "init")
     assert not torch.equal(warm.model.encoder.layers[0].fc1.weight, start.model.encoder.layers[0].fc1.weight)
     settings = TrainSettings(
