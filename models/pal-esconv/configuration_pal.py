@@ -60,6 +60,10 @@ class PalConfig(BlenderbotSmallConfig):
             The companion persona extractor that `pipeline("persona-support")` runs to infer the seeker's persona: a
             folder path relative to this model's folder (e.g. `"../persona-extractor"`), an absolute path or a hub
             id. With `None`, the pipeline needs `persona_extractor=` or the seeker's `persona=`.
+        persona_extractor_kwargs (`dict`, *optional*):
+            Options `pipeline("persona-support")` passes to the persona extractor (generation options such as
+            `{"num_beams": 1}`, or `max_input_length`), so that personas at inference are made as the training
+            personas (PESConv) were. With `None`, the extractor's own defaults.
     """
 
     model_type = "pal"
@@ -80,6 +84,7 @@ class PalConfig(BlenderbotSmallConfig):
     fusion_mask_padding: bool = False
     max_input_length: int = 512
     persona_extractor: str | None = None
+    persona_extractor_kwargs: dict | None = None
 
     def __post_init__(self, **kwargs):
         if self.strategy_names is None:

@@ -285,7 +285,8 @@ class PersonaSupportPipeline(Pipeline):
                     "(config.persona_extractor): pass `persona_extractor=` (an extractor folder or a loaded "
                     "persona-extraction pipeline) when creating the pipeline, or the seeker's `persona=` sentences."
                 )
-            inferred = extractor([list(key) for key in missing], batch_size=len(missing))
+            options = self.model.config.persona_extractor_kwargs or {}
+            inferred = extractor([list(key) for key in missing], batch_size=len(missing), **options)
             for key, sentences in zip(missing, inferred, strict=True):
                 found[key] = self.persona_cache[key] = sentences
         while len(self.persona_cache) > self.persona_cache_size:
