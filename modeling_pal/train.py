@@ -197,6 +197,19 @@ class JsonLogCallback(TrainerCallback):
                 f.write(json.dumps({"step": state.global_step, "epoch": state.epoch, **logs}) + "\n")
 
 
+def pal_training_arguments(output_dir: str | Path, **options) -> Seq2SeqTrainingArguments:
+    """The `Seq2SeqTrainingArguments` of `pal-train` and `pal-warmup`: a run's `options` over the choices they share
+    (gradient clipping at 1.0, linear decay, length-grouped batches, every input column kept, no reporting)."""
+    shared = dict(
+        max_grad_norm=1.0,
+        lr_scheduler_type="linear",
+        train_sampling_strategy="group_by_length",
+        remove_unused_columns=False,
+        report_to="none",
+    )
+    return Seq2SeqTrainingArguments(output_dir=str(output_dir), **{**shared, **options})
+
+
 class PalTrainer(Seq2SeqTrainer):
     """`Seq2SeqTrainer` whose training loss can weight the strategy token (the first label) `strategy_loss_weight`
     times a response token: `Σ w·CE / Σ w`. With 1.0 it is the mean token cross-entropy of the paper; evaluation
@@ -224,13 +237,13 @@ def strategy_metrics(strategy_token_ids: list[int]):
     """`preprocess_logits_for_metrics` and `compute_metrics` that report the validation strategy accuracy
     (argmax over the strategy tokens at the first decoding step, teacher-forced)."""
     token_ids = torch.tensor(strategy_token_ids)
+    index = {token_id: i for i, token_id in enumerate(strategy_token_ids)}
 
     def first_step_strategy(logits, labels: torch.Tensor) -> torch.Tensor:
         logits = logits[0] if isinstance(logits, tuple) else logits  # (batch, target_length, vocab)
         return logits[:, 0, token_ids.to(logits.device)].argmax(-1)  # (batch,)
 
     def compute_metrics(prediction: EvalPrediction) -> dict[str, float]:
-        index = {token_id: i for i, token_id in enumerate(strategy_token_ids)}
         gold = np.array([index.get(int(token_id), -1) for token_id in prediction.label_ids[:, 0]])
         return {"strategy_acc": float(np.mean(gold == prediction.predictions))}
 
@@ -252,8 +265,8 @@ def train(settings: TrainSettings) -> Path:
     train_examples = load_examples(settings, "train", tokenizer, model.config.strategy_names)
     valid_examples = load_examples(settings, "valid", tokenizer, model.config.strategy_names)
     evaluation = "steps" if settings.eval_steps else "epoch"
-    args = Seq2SeqTrainingArguments(
-        output_dir=str(output_dir),
+    args = pal_training_arguments(
+        output_dir,
         learning_rate=settings.learning_rate,
         per_device_train_batch_size=settings.batch_size,
         per_device_eval_batch_size=max(settings.batch_size, 16),
@@ -261,8 +274,6 @@ def train(settings: TrainSettings) -> Path:
         max_steps=settings.max_steps,
         warmup_steps=settings.warmup_steps,
         weight_decay=settings.weight_decay,
-        max_grad_norm=1.0,
-        lr_scheduler_type="linear",
         seed=settings.seed,
         eval_strategy=evaluation,
         save_strategy=evaluation,
@@ -270,9 +281,6 @@ def train(settings: TrainSettings) -> Path:
         save_steps=settings.eval_steps,
         save_total_limit=2,
         logging_steps=max(1, min(50, settings.eval_steps or 50)),
-        train_sampling_strategy="group_by_length",
-        remove_unused_columns=False,
-        report_to="none",
     )
     first_step_strategy, compute_metrics = strategy_metrics(model.config.strategy_token_ids)
     trainer = PalTrainer(

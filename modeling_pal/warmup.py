@@ -26,12 +26,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from tqdm import tqdm
-from transformers import BlenderbotSmallForConditionalGeneration, Seq2SeqTrainer, Seq2SeqTrainingArguments
+from transformers import BlenderbotSmallForConditionalGeneration, Seq2SeqTrainer
 
 from .bundled import load_pal_tokenizer
 from .conversation import SEEKER, SUPPORTER, format_context
 from .esconv import PalCollator, load_split
-from .train import JsonLogCallback
+from .train import JsonLogCallback, pal_training_arguments
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +74,11 @@ def read_corpus(path: str | Path) -> list[list[str]]:
         raise FileNotFoundError(f"No corpus file at {path}.")
     if path.suffix == ".csv":
         return read_empathetic_dialogues(path)
-    if path.suffix == ".txt" and "__eou__" in path.read_text(encoding="utf-8")[:10_000]:
-        return read_dailydialog(path)
+    if path.suffix == ".txt":
+        with path.open(encoding="utf-8") as f:
+            is_dailydialog = "__eou__" in f.read(10_000)
+        if is_dailydialog:
+            return read_dailydialog(path)
     raise ValueError(f"{path}: neither a DailyDialog dialogues_*.txt file nor an EmpatheticDialogues CSV.")
 
 
@@ -144,23 +147,18 @@ def warmup(
     model = BlenderbotSmallForConditionalGeneration.from_pretrained(init)
     model.resize_token_embeddings(len(tokenizer), mean_resizing=False)  # PAL's added tokens, as `pal-train` does
     output = Path(output_dir)
-    args = Seq2SeqTrainingArguments(
-        output_dir=str(output),
+    args = pal_training_arguments(
+        output,
         learning_rate=learning_rate,
         per_device_train_batch_size=batch_size,
         max_steps=max_steps,
         warmup_steps=warmup_steps,
         weight_decay=0.01,
-        max_grad_norm=1.0,
-        lr_scheduler_type="linear",
         seed=seed,
         save_strategy="steps",
         save_steps=save_steps,
         save_total_limit=1,
         logging_steps=50,
-        train_sampling_strategy="group_by_length",
-        remove_unused_columns=False,
-        report_to="none",
     )
     output.mkdir(parents=True, exist_ok=True)
     trainer = Seq2SeqTrainer(
