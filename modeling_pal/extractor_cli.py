@@ -44,13 +44,18 @@ from transformers import (
 from transformers.trainer_utils import get_last_checkpoint
 
 from .bundled import BUNDLED_TOKENIZER_DIR, TINY_ARCHITECTURE
+from .causal_lm import add_lora, encode_chat, is_causal_lm_folder, load_base, train_adapter
 from .esconv import parse_dialogue, read_records
+from .lora import parse_lora_spec
 from .persona_extraction import (
     PAL_EXTRACTOR_DECODING,
     PersonaExtractionPipeline,
     add_extractor_tokens,
     check_extractor_tokenizer,
     encode_source,
+    extractor_messages,
+    fit_utterances,
+    format_persona_lines,
     format_target,
     pesconv_persona,
     save_extractor,
@@ -59,6 +64,7 @@ from .persona_extraction import (
 )
 from .personachat import (
     PersonaExample,
+    normalize_persona_sentence,
     pal_persona_examples,
     read_convai2,
     read_pal_extractor_csv,
@@ -199,6 +205,87 @@ def build_extractor(
     return extractor, tokenizer
 
 
+def encode_chat_examples(
+    tokenizer, examples: Sequence[PersonaExample], max_source_length: int, max_target_length: int, desc: str
+) -> list[dict[str, list[int]]]:
+    """
+    Training features of a decoder-only extractor: the extractor chat (most recent utterances within
+    `max_source_length` tokens) and the normalised persona sentences as the reply, as many sentences as fit
+    `max_target_length` tokens. Examples without utterances or persona sentences are left out.
+    """
+    features, shortened = [], 0
+    for example in tqdm(examples, desc=f"Tokenizing {desc}", unit="example"):
+        sentences = [normalize_persona_sentence(s) for s in example.persona]
+        sentences = [s for s in sentences if s]
+        if not example.utterances or not sentences:
+            continue
+        fitted = fit_utterances(tokenizer, example.utterances, max_source_length)
+        shortened += bool(fitted.dropped_utterances or fitted.cut_tokens)
+        while len(sentences) > 1 and len(tokenizer(format_persona_lines(sentences)).input_ids) > max_target_length:
+            sentences.pop()
+        messages = extractor_messages(fitted.utterances)
+        messages.append({"role": "assistant", "content": format_persona_lines(sentences)})
+        features.append(encode_chat(tokenizer, messages))
+    print(
+        f"{desc}: {len(features)} examples ({len(examples) - len(features)} without utterances or persona left out, "
+        f"{shortened} sources cut to their most recent {max_source_length} tokens)"
+    )
+    return features
+
+
+# The settings a decoder-only extractor adapter was trained with, saved beside it.
+ADAPTER_SETTINGS = "pal_extractor.json"
+
+
+def save_causal_extractor(model, tokenizer, output: Path, max_input_length: int) -> Path:
+    """Writes the LoRA adapter, its tokenizer and its source length (`pal_extractor.json`) to `output`."""
+    model.save_pretrained(output)
+    tokenizer.save_pretrained(output)
+    (output / ADAPTER_SETTINGS).write_text(json.dumps({"extractor_max_input_length": max_input_length}) + "\n")
+    return output
+
+
+def train_causal(args: argparse.Namespace) -> None:
+    """Trains a LoRA adapter that turns a decoder-only chat LM (`--model smollm2`) into a persona extractor."""
+    output = Path(args.output)
+    checkpoint_dir = Path(args.checkpoint_dir or f"{output}-checkpoints")
+    if get_last_checkpoint(str(checkpoint_dir)) if checkpoint_dir.is_dir() else None:
+        if not args.resume:
+            raise ValueError(f"{checkpoint_dir} holds checkpoints: pass --resume to continue, or another folder.")
+    torch.manual_seed(args.seed)
+    model, tokenizer = load_base(args.model)
+    model = add_lora(model, **{k: v for k, v in parse_lora_spec(args.lora or "").items()})
+    train_examples = load_examples(args.data, args.pal_heldout_every, args.limit)
+    eval_examples = load_examples(args.eval_data, args.pal_heldout_every, args.limit)
+    lengths = (args.max_source_length, args.max_target_length)
+    train_set = encode_chat_examples(tokenizer, train_examples, *lengths, "train")
+    eval_set = encode_chat_examples(tokenizer, eval_examples, *lengths, "eval") if eval_examples else None
+    if not train_set:
+        raise ValueError("No training example has both utterances and persona sentences.")
+    trainer = train_adapter(
+        model,
+        tokenizer,
+        train_set,
+        eval_set,
+        checkpoint_dir,
+        learning_rate=args.learning_rate,
+        batch_size=args.batch_size,
+        gradient_accumulation_steps=args.gradient_accumulation_steps,
+        epochs=args.epochs,
+        max_steps=args.max_steps,
+        warmup_steps=args.warmup_steps,
+        eval_steps=args.save_steps,
+        save_steps=args.save_steps,
+        logging_steps=args.logging_steps,
+        seed=args.seed,
+        bf16=True,
+        resume=args.resume,
+    )
+    if trainer.is_world_process_zero():
+        save_causal_extractor(trainer.model, tokenizer, output, max_input_length=args.max_source_length)
+        print(f"Saved the extractor adapter to {output}: {trainer.state.global_step} steps")
+
+
 def train(args: argparse.Namespace) -> None:
     output = Path(args.output)
     checkpoint_dir = Path(args.checkpoint_dir or f"{output}-checkpoints")
@@ -210,6 +297,8 @@ def train(args: argparse.Namespace) -> None:
     elif args.resume:
         raise ValueError(f"--resume: no checkpoint in {checkpoint_dir}.")
 
+    if args.model and is_causal_lm_folder(args.model):
+        return train_causal(args)
     model, tokenizer = build_extractor(args.model, args.tokenizer, args.init_config, args.tiny_random, args.seed)
     train_examples = load_examples(args.data, args.pal_heldout_every, args.limit)
     eval_examples = load_examples(args.eval_data, args.pal_heldout_every, args.limit)
@@ -546,7 +635,11 @@ def main(argv: list[str] | None = None) -> None:
 
     train_parser = commands.add_parser("train", help="fine-tune a seq2seq model into a persona extractor")
     source = train_parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="a pretrained BART/BlenderbotSmall-style seq2seq folder to fine-tune")
+    source.add_argument(
+        "--model",
+        help="a pretrained BART/BlenderbotSmall-style seq2seq folder to fine-tune, or a decoder-only chat LM folder "
+        "(`smollm2`: the offline SmolLM2-135M-Instruct base) to train a LoRA adapter on",
+    )
     source.add_argument("--init-config", help="random weights from this config.json (or a folder with one)")
     source.add_argument("--tiny-random", action="store_true", help="a tiny random BART (smoke runs)")
     train_parser.add_argument("--tokenizer", help="tokenizer folder (default: the model's or the config's folder)")
@@ -571,7 +664,10 @@ def main(argv: list[str] | None = None) -> None:
     train_parser.add_argument("--save-steps", type=_positive, default=500, help="checkpoint interval without eval data")
     train_parser.add_argument("--logging-steps", type=_positive, default=50)
     train_parser.add_argument("--limit", type=_positive, help="use only the first N examples of each source")
-    train_parser.add_argument("--bf16", action="store_true", help="bf16 mixed precision (GPU)")
+    train_parser.add_argument("--bf16", action="store_true", help="bf16 mixed precision (decoder-only: always on)")
+    train_parser.add_argument(
+        "--lora", help="decoder-only models: LoRA settings, e.g. r=16,alpha=32,dropout=0.05 (default r=8,alpha=16)"
+    )
     train_parser.add_argument("--seed", type=int, default=42)
 
     eval_parser = commands.add_parser("evaluate", help="score an extractor against gold personas and PAL's extractor")

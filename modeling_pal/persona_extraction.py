@@ -46,6 +46,50 @@ PAL_MAX_INPUT_LENGTH = 512
 PAL_EXTRACTOR_DECODING: dict[str, Any] = {"num_beams": 10, "max_length": 128, "early_stopping": True}
 
 
+# The decoder-only extractor (a chat LM such as SmolLM2 with a LoRA adapter) reads this instruction as its system
+# turn, the seeker's utterances one per line as the user turn, and writes the persona sentences one per line.
+EXTRACTOR_INSTRUCTION = (
+    "Read what a person said in a conversation and list the facts they told about themselves and their life, one "
+    "short sentence per line, in the first person. Write only what they said; never add anything they did not say."
+)
+
+
+def extractor_messages(utterances: Sequence[str]) -> list[dict[str, str]]:
+    """The chat a decoder-only extractor reads: the instruction, then the utterances, one per line."""
+    return [
+        {"role": "system", "content": EXTRACTOR_INSTRUCTION},
+        {"role": "user", "content": "\n".join(" ".join(u.split()) for u in utterances)},
+    ]
+
+
+def format_persona_lines(sentences: Sequence[str]) -> str:
+    """A decoder-only extractor's reply: one persona sentence per line."""
+    return "\n".join(sentences)
+
+
+def fit_utterances(tokenizer, utterances: Sequence[str], max_tokens: int) -> EncodedUtterances:
+    """
+    The most recent utterances whose text fits `max_tokens` tokens (one line each); if the most recent alone is
+    longer, its last `max_tokens` tokens. The result says how many utterances and tokens were left out.
+    """
+    if not utterances:
+        raise ValueError("No utterances to encode.")
+    kept: list[str] = []
+    total = 0
+    for utterance in reversed(utterances):
+        length = len(tokenizer("\n" + utterance, add_special_tokens=False).input_ids)
+        if kept and total + length > max_tokens:
+            break
+        kept.insert(0, utterance)
+        total += length
+    cut = 0
+    if total > max_tokens:  # the most recent utterance alone is too long
+        ids = tokenizer(kept[0], add_special_tokens=False).input_ids
+        cut = len(ids) - max_tokens
+        kept[0] = tokenizer.decode(ids[cut:])
+    return EncodedUtterances(kept, len(utterances) - len(kept), cut)
+
+
 def add_extractor_tokens(tokenizer) -> int:
     """
     Adds the `<persona>` and `<sep>` tokens a tokenizer lacks, as special tokens that absorb the spaces around them
@@ -142,6 +186,14 @@ def seeker_utterances(dialogue: Sequence[str] | Sequence[Mapping]) -> list[str]:
                 raise ValueError(f"Utterance {i} is empty.")
         utterances = list(dialogue)
     return [" ".join(u.split()) for u in utterances]
+
+
+class EncodedUtterances(NamedTuple):
+    """The utterances a decoder-only extractor reads, and what fitting them cost."""
+
+    utterances: list[str]
+    dropped_utterances: int
+    cut_tokens: int
 
 
 class EncodedSource(NamedTuple):

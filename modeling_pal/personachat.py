@@ -170,6 +170,29 @@ def read_pal_personas(path: str | Path) -> list[PalPersonaDialogue]:
     return dialogues
 
 
+# Contractions that PAL's personas and PersonaChat's tokenized text split ("don t", "i m", "it s").
+_SPLIT_NEGATION = re.compile(
+    r"\b(do|does|did|is|was|are|were|ca|could|would|should|wo|have|has|had|ai|must|need)n t\b", re.IGNORECASE
+)
+_SPLIT_CONTRACTION = re.compile(
+    r"\b(i|you|we|they|he|she|it|that|there|what|who|let) (m|re|ve|ll|d|s)\b", re.IGNORECASE
+)
+_SPLIT_APOSTROPHE = re.compile(r"(\w) ' (s|m|t|d|ll|re|ve)\b")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" +([.,!?;:])")
+
+
+def normalize_persona_sentence(sentence: str) -> str:
+    """
+    A persona sentence with split contractions joined ("i don t" -> "i don't", "i m" -> "i'm", "it ' s" -> "it's")
+    and no space before punctuation: the form a decoder-only extractor learns to write.
+    """
+    text = _clean(sentence)
+    text = _SPLIT_APOSTROPHE.sub(r"\1'\2", text)
+    text = _SPLIT_NEGATION.sub(lambda m: f"{m.group(1)}n't", text)
+    text = _SPLIT_CONTRACTION.sub(lambda m: f"{m.group(1)}'{m.group(2)}", text)
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+
+
 def split_heldout(
     dialogues: Sequence[PalPersonaDialogue], every: int
 ) -> tuple[list[PalPersonaDialogue], list[PalPersonaDialogue]]:
@@ -195,6 +218,7 @@ __all__ = [
     "read_convai2",
     "read_pal_extractor_csv",
     "read_pal_personas",
+    "normalize_persona_sentence",
     "read_synthetic_persona_chat",
     "split_heldout",
 ]
