@@ -29,6 +29,7 @@ from statistics import mean
 import torch
 from nltk.tokenize import NLTKWordTokenizer
 from nltk.translate.bleu_score import SmoothingFunction, corpus_bleu
+from peft import PeftModel
 from rouge_score.rouge_scorer import RougeScorer
 from tqdm.auto import tqdm
 from transformers import (
@@ -48,6 +49,7 @@ from .causal_lm import add_lora, encode_chat, is_causal_lm_folder, load_base, tr
 from .esconv import parse_dialogue, read_records
 from .lora import parse_lora_spec
 from .persona_extraction import (
+    CAUSAL_EXTRACTOR_DECODING,
     PAL_EXTRACTOR_DECODING,
     PersonaExtractionPipeline,
     add_extractor_tokens,
@@ -367,10 +369,30 @@ def train(args: argparse.Namespace) -> None:
 # ----------------------------------------------------------------------------------------------------- inference
 
 
+def load_extractor_adapter(folder: str | Path):
+    """
+    A decoder-only extractor from its adapter folder (`pal-extractor train --model smollm2`): the base with the LoRA
+    merged in, its tokenizer, and its trained source length in `config.extractor_max_input_length`.
+    """
+    folder = Path(folder)
+    base = json.loads((folder / "adapter_config.json").read_text()).get("base_model_name_or_path")
+    model, _ = load_base(base if base and Path(base).is_dir() else "smollm2")
+    model = PeftModel.from_pretrained(model, folder).merge_and_unload()
+    settings = folder / ADAPTER_SETTINGS
+    if settings.is_file():
+        model.config.extractor_max_input_length = json.loads(settings.read_text())["extractor_max_input_length"]
+    model.generation_config.update(**CAUSAL_EXTRACTOR_DECODING)
+    return model.eval(), AutoTokenizer.from_pretrained(folder)
+
+
 def load_pipeline(folder: str, device: str | None = None) -> PersonaExtractionPipeline:
-    """The persona-extraction pipeline of a trained extractor folder (this package's code, no remote code)."""
-    model = AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
-    tokenizer = AutoTokenizer.from_pretrained(folder)
+    """The persona-extraction pipeline of a trained extractor folder or adapter (this package's code, no remote
+    code)."""
+    if (Path(folder) / "adapter_config.json").is_file():
+        model, tokenizer = load_extractor_adapter(folder)
+    else:
+        model = AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
+        tokenizer = AutoTokenizer.from_pretrained(folder)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     return PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=device)
 

@@ -6,12 +6,11 @@ cross-attends the fused states and writes `[strategy] response </s>`.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import torch
 from torch import nn
-from transformers import GenerationConfig, LogitsProcessorList, RepetitionPenaltyLogitsProcessor
+from transformers import GenerationConfig, LogitsProcessorList
 from transformers import initialization as init
 from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 from transformers.generation import GenerationMixin
@@ -27,7 +26,7 @@ from transformers.models.blenderbot_small.modeling_blenderbot_small import (
 from transformers.utils import can_return_tuple
 
 from .configuration_pal import PalConfig
-from .strategy_control import PalStrategyControl, mix_logits
+from .strategy_control import PalStrategyControl, mix_logits, setup_strategy_control
 
 
 class PalContrastCache(EncoderDecoderCache):
@@ -317,7 +316,7 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
             Set by `generate()`: the decoder then also reads the plain context states, in the same batched pass
             (its cache holds both halves), and hands those persona-free logits of the last position to the processor.
         """
-        if strategy_control is not None and strategy_control.needs_plain_logits:
+        if strategy_control is not None and strategy_control.two_view:
             if labels is not None:
                 raise ValueError("`strategy_control` is for decoding; train without it.")
             if getattr(encoder_outputs, "context_hidden_state", None) is None:
@@ -472,39 +471,24 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         `strategy_scores` and `strategies(sequences)` afterwards); with `return_dict_in_generate=True` the output
         also carries `strategy_scores`, shape `(rows, num_strategies)`.
         """
-        processors = LogitsProcessorList(logits_processor or [])
-        given = [p for p in processors if getattr(p, "is_pal_strategy_control", False)]
         options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
         if not use_strategy_control:
+            given = [p for p in logits_processor or [] if getattr(p, "is_pal_strategy_control", False)]
             if given or any(v is not None for v in options.values()):
                 raise ValueError("Strategy options were given with `use_strategy_control=False`.")
-            return super().generate(inputs, generation_config, processors, **kwargs)
-        if processor_order not in ("original", "transformers"):
-            raise ValueError(f"processor_order must be 'original' or 'transformers', got {processor_order!r}.")
-        if given and any(v is not None for v in options.values()):
-            raise ValueError("Pass strategy options either to `generate()` or to your PalStrategyControl, not both.")
-        control = (
-            given[0]
-            if given
-            else PalStrategyControl.from_config(
-                self.config, sample_strategy=sample_strategy, **{k: v for k, v in options.items() if v is not None}
-            )
+            return super().generate(inputs, generation_config, logits_processor, **kwargs)
+        control, processors, generation_config, model_kwargs = setup_strategy_control(
+            self.config,
+            generation_config or self.generation_config,
+            logits_processor,
+            kwargs,
+            two_view=self.config.fuse_persona,  # the persona-free baseline has no second view to contrast
+            prefix_length=1,  # the decoder start token
+            sample_strategy=sample_strategy,
+            processor_order=processor_order,
+            **options,
         )
-        if not given:
-            processors.insert(0, control)
-        control.reset()
-        if not self.config.fuse_persona:
-            control.needs_plain_logits = False  # the persona-free baseline has no second view to contrast
-
-        generation_config = copy.deepcopy(generation_config or self.generation_config)
-        model_kwargs = generation_config.update(**kwargs)
-        control.log_prob_scores = (generation_config.num_beams or 1) > 1
-        penalty = generation_config.repetition_penalty
-        if processor_order == "original" and penalty not in (None, 1.0):
-            generation_config.repetition_penalty = 1.0
-            processors.insert(processors.index(control) + 1, RepetitionPenaltyLogitsProcessor(penalty))
-
-        if control.needs_plain_logits and model_kwargs.get("cache") is None:
+        if control.two_view and model_kwargs.get("cache") is None:
             model_kwargs["cache"] = PalContrastCache(DynamicCache(config=self.config), DynamicCache(config=self.config))
         input_ids = model_kwargs.pop("input_ids", inputs)
         if model_kwargs.get("encoder_outputs") is None:

@@ -1,0 +1,264 @@
+"""
+PAL on a decoder-only Llama-style chat model (SmolLM2-135M-Instruct by default).
+
+What is PAL here: the supporter turn opens with its strategy token (the strategy is the reply's first token), the
+inferred seeker persona (PAL's per-turn `persona_list`, from the 3rd seeker utterance) is part of the input, and
+PAL's strategy-based controllable generation contrasts the persona-aware logits with persona-free ones,
+`(1 + a) z_persona - a z_plain`, with [`PalStrategyControl`]. What differs from the paper: there is no encoder, so the
+persona is read as messages in the prompt (the paper's Hard Prompt; see `chat_layout`) instead of through the
+two-way attention fusion, and the persona-free view is the same prompt without those messages.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from transformers import LlamaForCausalLM, LogitsProcessorList
+from transformers.cache_utils import DynamicCache
+from transformers.generation import GenerationConfig
+from transformers.modeling_outputs import CausalLMOutputWithPast
+
+from .configuration_pal_llama import PalLlamaConfig
+from .strategy_control import PalStrategyControl, setup_strategy_control
+
+
+class PalContrastDynamicCache(DynamicCache):
+    """
+    The cache under strategy control: rows `[0, n)` hold the persona-aware view, rows `[n, 2n)` the persona-free
+    one. Beam search reorders both halves alike.
+    """
+
+    def reorder_cache(self, beam_idx: torch.LongTensor) -> None:
+        super().reorder_cache(torch.cat([beam_idx, beam_idx + beam_idx.shape[0]]))
+
+
+def left_pad_to(ids: torch.Tensor, mask: torch.Tensor, length: int, pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Left-pads `(rows, n)` ids and mask to `(rows, length)`."""
+    extra = length - ids.shape[1]
+    if extra <= 0:
+        return ids, mask
+    return (
+        torch.cat([ids.new_full((ids.shape[0], extra), pad_id), ids], dim=1),
+        torch.cat([mask.new_zeros((mask.shape[0], extra)), mask], dim=1),
+    )
+
+
+def positions_from_mask(mask: torch.Tensor, length: int) -> torch.Tensor:
+    """Position ids of the last `length` columns of a left-padded `(rows, total)` attention mask."""
+    positions = (mask.long().cumsum(-1) - 1).clamp(min=0)
+    return positions[:, -length:]
+
+
+class PalLlamaForCausalLM(LlamaForCausalLM):
+    r"""
+    PAL on a Llama-style causal LM. Training: the standard causal-LM loss on the supporter turns of a dialogue laid
+    out by `chat_layout.chat_views` (`labels` -100 elsewhere), optionally weighted per token (`label_weights`).
+    Generation: `generate(input_ids=persona_view, plain_input_ids=plain_view, ...)` decodes `[strategy] reply
+    <|im_end|>` with PAL's two-stage control, both views in one batched pass with one cache.
+    """
+
+    config_class = PalLlamaConfig
+    config: PalLlamaConfig
+
+    def forward(
+        self,
+        input_ids: torch.LongTensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        position_ids: torch.LongTensor | None = None,
+        cache=None,
+        inputs_embeds: torch.Tensor | None = None,
+        labels: torch.LongTensor | None = None,
+        use_cache: bool | None = None,
+        logits_to_keep: int | torch.Tensor = 0,
+        label_weights: torch.Tensor | None = None,
+        plain_input_ids: torch.LongTensor | None = None,
+        plain_attention_mask: torch.Tensor | None = None,
+        strategy_control: PalStrategyControl | None = None,
+        **kwargs,
+    ) -> CausalLMOutputWithPast:
+        r"""
+        label_weights (`torch.Tensor` of shape `(batch_size, length)`, *optional*):
+            Per-token weights of the loss (`Σ w·CE / Σ w` over the labelled tokens), e.g. to weight strategy tokens.
+        plain_input_ids, plain_attention_mask (`(batch_size, length)`, *optional*):
+            Set by `generate()`: the persona-free view's prompt, left-padded to the length of `input_ids`.
+        strategy_control ([`PalStrategyControl`], *optional*):
+            Set by `generate()`: the forward then also runs the persona-free view in the same batched pass and
+            hands its logits of the last position to the processor.
+        """
+        if strategy_control is not None and strategy_control.two_view:
+            if labels is not None:
+                raise ValueError("`strategy_control` is for decoding; train without it.")
+            return self._two_view_forward(
+                input_ids, attention_mask, cache, plain_input_ids, plain_attention_mask, strategy_control, use_cache
+            )
+        num_items_in_batch = kwargs.pop("num_items_in_batch", None)
+        if labels is None or not self.training:
+            outputs = super().forward(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                position_ids=position_ids,
+                cache=cache,
+                inputs_embeds=inputs_embeds,
+                use_cache=use_cache,
+                logits_to_keep=logits_to_keep,
+                **kwargs,
+            )
+            if labels is not None:
+                outputs.loss = self.token_loss(outputs.logits[:, :-1], labels[:, 1:], label_weights)
+            return outputs
+        # Training: the LM head only where a label is learned (the supporter turns), not over the whole dialogue.
+        hidden = self.model(
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            position_ids=position_ids,
+            inputs_embeds=inputs_embeds,
+            use_cache=False,
+            **kwargs,
+        ).last_hidden_state  # (batch, length, hidden)
+        targets = labels[:, 1:]  # position t predicts token t + 1
+        learned = targets != -100
+        logits = self.lm_head(hidden[:, :-1][learned])  # (learned tokens, vocab)
+        weights = None if label_weights is None else label_weights[:, 1:][learned]
+        loss = self.token_loss(logits, targets[learned], weights, num_items_in_batch)
+        return CausalLMOutputWithPast(loss=loss)
+
+    @staticmethod
+    def token_loss(
+        logits: torch.Tensor,
+        targets: torch.Tensor,
+        weights: torch.Tensor | None = None,
+        num_items_in_batch: int | torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Mean token cross-entropy over targets that are not -100 (`Σ w·CE / Σ w` with weights)."""
+        logits = logits.reshape(-1, logits.shape[-1]).float()
+        targets = targets.reshape(-1).to(logits.device)
+        losses = nn.functional.cross_entropy(logits, targets, ignore_index=-100, reduction="none")
+        if weights is None:
+            weights = (targets != -100).float()
+        else:
+            weights = weights.reshape(-1).to(losses) * (targets != -100)
+        if num_items_in_batch is not None and torch.all(weights.sum() == (targets != -100).sum()):
+            return (losses * weights).sum() / num_items_in_batch  # unweighted: Trainer's count over accumulation
+        return (losses * weights).sum() / weights.sum().clamp(min=1e-8)
+
+    def _two_view_forward(
+        self,
+        input_ids: torch.LongTensor,
+        attention_mask: torch.Tensor,
+        cache,
+        plain_input_ids: torch.LongTensor,
+        plain_attention_mask: torch.Tensor,
+        strategy_control: PalStrategyControl,
+        use_cache: bool | None,
+    ) -> CausalLMOutputWithPast:
+        rows, prompt_length = plain_input_ids.shape
+        if cache is None or cache.get_seq_length() == 0:  # the prompts
+            ids = torch.cat([input_ids, plain_input_ids])  # (2 rows, prompt length)
+            mask = torch.cat([attention_mask, plain_attention_mask])
+        else:  # the token(s) just decoded, the same in both views
+            ids = input_ids.repeat(2, 1)  # (2 rows, new)
+            decoded = attention_mask[:, prompt_length:]
+            mask = torch.cat([attention_mask, torch.cat([plain_attention_mask, decoded], dim=1)])
+        outputs = self.model(
+            input_ids=ids,
+            attention_mask=mask,
+            position_ids=positions_from_mask(mask, ids.shape[1]),
+            cache=cache,
+            use_cache=use_cache,
+        )
+        logits = self.lm_head(outputs.last_hidden_state[:, -1:])  # (2 rows, 1, vocab)
+        persona_logits, plain_logits = logits.split(rows)
+        strategy_control.plain_logits = plain_logits[:, -1]
+        return CausalLMOutputWithPast(logits=persona_logits, cache=outputs.cache)
+
+    def generate(
+        self,
+        inputs: torch.LongTensor | None = None,
+        generation_config: GenerationConfig | None = None,
+        logits_processor: LogitsProcessorList | list | None = None,
+        *,
+        plain_input_ids: torch.LongTensor | None = None,
+        plain_attention_mask: torch.Tensor | None = None,
+        strategy: str | list[str | None] | None = None,
+        strategy_alpha: str | list[float] | None = None,
+        selection_alpha: float | None = None,
+        sample_strategy: bool = False,
+        use_strategy_control: bool = True,
+        processor_order: str = "original",
+        **kwargs,
+    ):
+        r"""
+        Generation with PAL's strategy-based control ([`PalStrategyControl`]) on by default: the first token is a
+        strategy, chosen from `(1 + a_sel) z_persona - a_sel z_plain`, and each later token is drawn from
+        `(1 + a_s) z_persona - a_s z_plain`, the strategy tokens banned. Both views run in one batched pass with one
+        cache, correct for greedy, sampling, beam search, several returned sequences and padded batches.
+
+        Args:
+            inputs / input_ids (`(batch, length)`): the persona-aware prompts, left-padded, ending with the
+                assistant's generation prompt (`tokenizer.apply_chat_template(..., add_generation_prompt=True)`).
+            plain_input_ids, plain_attention_mask: the persona-free prompts, left-padded. Required when the alphas
+                contrast anything and the model reads a persona (`config.use_persona`).
+            strategy, strategy_alpha, selection_alpha, sample_strategy, processor_order: as in
+                [`PalForConditionalGeneration.generate`].
+            use_strategy_control (`bool`): `False` gives plain `transformers` generation from `input_ids`.
+
+        With `return_dict_in_generate=True` the output also carries `strategy_scores`, `(rows, num_strategies)`.
+        Returned sequences hold the prompt (as given) followed by `[strategy] reply ...`.
+        """
+        options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
+        if not use_strategy_control:
+            given = [p for p in logits_processor or [] if getattr(p, "is_pal_strategy_control", False)]
+            if given or any(v is not None for v in options.values()) or plain_input_ids is not None:
+                raise ValueError("Strategy options were given with `use_strategy_control=False`.")
+            return super().generate(inputs, generation_config, logits_processor, **kwargs)
+        input_ids = kwargs.pop("input_ids", inputs)
+        if input_ids is None:
+            raise ValueError("Give `input_ids` (the persona-aware prompts) to generate from.")
+        attention_mask = kwargs.pop("attention_mask", None)
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        two_view = self.config.use_persona
+        control, processors, generation_config, model_kwargs = setup_strategy_control(
+            self.config,
+            generation_config or self.generation_config,
+            logits_processor,
+            kwargs,
+            two_view=two_view,
+            prefix_length=0,  # set below, once the prompts are padded to one length
+            sample_strategy=sample_strategy,
+            processor_order=processor_order,
+            **options,
+        )
+        if control.two_view:
+            if plain_input_ids is None:
+                raise ValueError("Give `plain_input_ids` (the persona-free prompts) to contrast the persona with.")
+            if plain_input_ids.shape[0] != input_ids.shape[0]:
+                raise ValueError(
+                    f"{input_ids.shape[0]} persona-aware prompts but {plain_input_ids.shape[0]} persona-free ones."
+                )
+            if plain_attention_mask is None:
+                plain_attention_mask = torch.ones_like(plain_input_ids)
+            pad_id = self.config.pad_token_id if self.config.pad_token_id is not None else 0
+            length = max(input_ids.shape[1], plain_input_ids.shape[1])
+            input_ids, attention_mask = left_pad_to(input_ids, attention_mask, length, pad_id)
+            plain_input_ids, plain_attention_mask = left_pad_to(plain_input_ids, plain_attention_mask, length, pad_id)
+            model_kwargs.update(plain_input_ids=plain_input_ids, plain_attention_mask=plain_attention_mask)
+            if model_kwargs.get("cache") is None:
+                model_kwargs["cache"] = PalContrastDynamicCache(config=self.config)
+        control.prefix_length = input_ids.shape[1]
+        output = super().generate(
+            input_ids,
+            generation_config=generation_config,
+            logits_processor=processors,
+            attention_mask=attention_mask,
+            strategy_control=control,
+            **model_kwargs,
+        )
+        if generation_config.return_dict_in_generate:
+            output["strategy_scores"] = control.strategy_scores
+        return output
+
+
+PalLlamaForCausalLM.register_for_auto_class("AutoModelForCausalLM")
+
+__all__ = ["PalContrastDynamicCache", "PalLlamaForCausalLM"]
