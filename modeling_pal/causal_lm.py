@@ -19,7 +19,6 @@ from peft import LoraConfig, PeftModel, TaskType, get_peft_model
 from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
-    DataCollatorForSeq2Seq,
     Trainer,
     TrainerCallback,
     TrainingArguments,
@@ -55,27 +54,30 @@ def is_causal_lm_folder(name_or_path: str | Path) -> bool:
 
 
 def encode_chat(
-    tokenizer, messages: Sequence[Mapping[str, str]], loss_roles: Sequence[str] = ("assistant",)
+    tokenizer,
+    messages: Sequence[Mapping[str, str]],
+    loss_roles: Sequence[str] = ("assistant",),
+    learn: Sequence[int] | None = None,
 ) -> dict[str, list[int]]:
     """
     Tokenizes a conversation in the tokenizer's chat template, message by message, so that the ids equal those of
-    the whole rendered conversation and each turn's span is known. `labels` are -100 except on the turns whose role
-    is in `loss_roles`: their text and the end-of-turn token (the template's header and the line break after the
-    end-of-turn token are not learned).
+    the whole rendered conversation and each turn's span is known. `labels` are -100 except on the turns learned (the
+    messages at the indices `learn`, else those whose role is in `loss_roles`): their text and the end-of-turn token
+    (the template's header and the line break after the end-of-turn token are not learned).
     """
+    learned = set(learn) if learn is not None else {i for i, m in enumerate(messages) if m["role"] in loss_roles}
     input_ids: list[int] = []
     labels: list[int] = []
     rendered = ""
     eos = tokenizer.eos_token_id
-    for i, message in enumerate(messages):
+    for i in range(len(messages)):
         with_header = tokenizer.apply_chat_template(messages[: i + 1], tokenize=False)
         piece = with_header[len(rendered) :]
         if not with_header.startswith(rendered):
             raise ValueError("The chat template does not render conversations prefix by prefix.")
         rendered = with_header
-        learn = message["role"] in loss_roles
         header = ""
-        if learn:
+        if i in learned:
             prompt = tokenizer.apply_chat_template(messages[:i], tokenize=False, add_generation_prompt=True)
             header = prompt[len(with_header) - len(piece) :] if i else prompt
             if not piece.startswith(header):
@@ -83,7 +85,7 @@ def encode_chat(
         header_ids = tokenizer(header, add_special_tokens=False).input_ids if header else []
         body_ids = tokenizer(piece[len(header) :], add_special_tokens=False).input_ids
         input_ids += header_ids + body_ids
-        if learn:
+        if i in learned:
             end = body_ids.index(eos) + 1 if eos in body_ids else len(body_ids)
             labels += [-100] * len(header_ids) + body_ids[:end] + [-100] * (len(body_ids) - end)
         else:
@@ -122,6 +124,25 @@ def lora_config(
 
 def add_lora(model, r: int = 16, alpha: float = 32.0, dropout: float = 0.05, trainable_token_ids=()) -> PeftModel:
     return get_peft_model(model, lora_config(r, alpha, dropout, trainable_token_ids))
+
+
+class ChatCollator:
+    """Right-pads chat features into a batch: `input_ids` with the pad id, `attention_mask` and `label_weights` with 0,
+    `labels` with -100."""
+
+    PADDING = {"attention_mask": 0, "labels": -100, "label_weights": 0.0}
+
+    def __init__(self, pad_token_id: int):
+        self.padding = {"input_ids": pad_token_id, **self.PADDING}
+
+    def __call__(self, features: Sequence[Mapping[str, list]]) -> dict[str, torch.Tensor]:
+        length = max(len(f["input_ids"]) for f in features)
+        batch = {}
+        for key in features[0]:
+            value = self.padding[key]
+            rows = [list(f[key]) + [value] * (length - len(f[key])) for f in features]
+            batch[key] = torch.tensor(rows, dtype=torch.float32 if key == "label_weights" else torch.long)
+        return batch
 
 
 class JsonLogCallback(TrainerCallback):
@@ -195,7 +216,7 @@ def train_adapter(
     trainer = trainer_class(
         model=model,
         args=args,
-        data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100),
+        data_collator=ChatCollator(tokenizer.pad_token_id),
         train_dataset=list(train_features),
         eval_dataset=list(eval_features) if has_eval else None,
         callbacks=[JsonLogCallback(output_dir / "log.jsonl")],
@@ -210,6 +231,7 @@ def train_adapter(
 
 __all__ = [
     "LLAMA_LORA_TARGETS",
+    "ChatCollator",
     "JsonLogCallback",
     "add_lora",
     "encode_chat",

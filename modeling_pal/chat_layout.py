@@ -121,11 +121,42 @@ def chat_views(
     return ChatViews(persona_view, plain_view, persona_turns, plain_turns, stated)
 
 
+class Prompt(NamedTuple):
+    """A rendered prompt's token ids, and how many of its oldest messages were left out to fit."""
+
+    input_ids: list[int]
+    dropped_messages: int
+
+
+def render_prompt(tokenizer, messages: Sequence[Mapping[str, str]], max_length: int) -> Prompt:
+    """
+    The chat ending with the assistant's generation prompt, as token ids. A chat longer than `max_length` tokens
+    keeps its first message (the instruction) and its most recent messages that fit, and says how many it dropped;
+    if even the instruction and the last message do not fit, it is an error.
+    """
+    messages = list(messages)
+    dropped = 0
+    while True:
+        ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=False)
+        ids = list(ids)
+        if len(ids) <= max_length:
+            return Prompt(ids, dropped)
+        if len(messages) <= 2:
+            raise ValueError(
+                f"The last message alone takes {len(ids)} prompt tokens, more than the model reads "
+                f"(max_input_length={max_length}); shorten it."
+            )
+        del messages[1]
+        dropped += 1
+
+
 __all__ = [
     "FIRST_PERSONA_UTTERANCE",
     "PAL_SYSTEM_PROMPT",
     "PERSONA_HEADER",
     "ChatViews",
+    "Prompt",
+    "render_prompt",
     "chat_views",
     "persona_message",
     "supporter_text",

@@ -78,7 +78,8 @@ class PalLlamaConfig(LlamaConfig):
             raise ValueError(
                 f"strategy_token_ids has {len(self.strategy_token_ids)} ids for {len(self.strategy_names)} strategies"
             )
-        out_of_vocab = sorted({i for i in [*self.strategy_token_ids, *self.added_token_ids] if not 0 <= i < self.vocab_size})
+        ids = [*self.strategy_token_ids, *self.added_token_ids]
+        out_of_vocab = sorted({i for i in ids if not 0 <= i < self.vocab_size})
         if out_of_vocab:
             raise ValueError(f"PAL token ids {out_of_vocab} are outside the vocabulary (size {self.vocab_size})")
         if not set(self.strategy_token_ids) <= set(self.added_token_ids):

@@ -5,6 +5,9 @@
                --pesconv pesconv.jsonl --split test --output-dir runs/pal/eval
   pal-evaluate ... --strategy-alpha off          # the "PAL (alpha = 0)" row: no strategy-based control
 
+The model is a PAL folder of either family: BlenderBot-small (`PalForConditionalGeneration`) or a chat model
+(`PalLlamaForCausalLM`, e.g. `pal-export assemble` output). "off" sets every alpha to 0, the strategy choice's too.
+
 It decodes every supporter turn that answers the seeker with PAL's inference decoding (sampling, temperature 0.5,
 top-k 10, top-p 0.9, repetition penalty 1.03, seed 0) and writes `metrics.json`, `generations.jsonl` and
 `metrics.md` (our row beside the paper's).
@@ -20,10 +23,12 @@ from pathlib import Path
 
 import torch
 from tqdm import tqdm
+from transformers import AutoTokenizer
 
 from . import metrics
 from .bundled import load_pal_tokenizer
-from .conversation import decode_response
+from .chat_layout import FIRST_PERSONA_UTTERANCE, chat_views, render_prompt
+from .conversation import SEEKER, decode_response, pad_rows
 from .esconv import (
     FeaturizeOptions,
     PalCollator,
@@ -33,6 +38,9 @@ from .esconv import (
     load_split,
 )
 from .modeling_pal import PalForConditionalGeneration
+from .modeling_pal_llama import PalLlamaForCausalLM
+from .persona_extraction import split_persona
+from .train_llama import dialogue_features
 
 # PAL paper, Table 3 (ACC, PPL, B-2, B-4, D-1, D-2, E-1, E-2, R-L, Cos-Sim); "?" where not available.
 PAPER_ROWS: dict[str, list] = {
@@ -83,7 +91,9 @@ def persona_sentences(persona: str | None) -> str:
     return " ".join(s.strip() for s in re.split(r"<persona>|<input>", persona or "") if s.strip())
 
 
-def variant_of(model: PalForConditionalGeneration) -> str:
+def variant_of(model: PalForConditionalGeneration | PalLlamaForCausalLM) -> str:
+    if isinstance(model, PalLlamaForCausalLM):
+        return "pal" if model.config.use_persona else "joint"
     if model.config.fuse_persona:
         return "pal"
     return "hard-prompt" if model.config.persona_in_context else "joint"
@@ -111,8 +121,6 @@ def generate(model, tokenizer, examples: list[dict], collator: PalCollator, sett
     names = dict(zip(model.config.strategy_token_ids, model.config.strategy_names, strict=True))
     outputs = []
     options = {} if settings.strategy_alpha is None else {"strategy_alpha": settings.strategy_alpha}
-    if settings.strategy_alpha == "off":
-        options["selection_alpha"] = 0.0
     if settings.max_new_tokens is not None:
         options["max_new_tokens"] = settings.max_new_tokens
     for start in tqdm(range(0, len(examples), settings.batch_size), desc="generating"):
@@ -130,6 +138,100 @@ def generate(model, tokenizer, examples: list[dict], collator: PalCollator, sett
                     "response": decode_response(tokenizer, row),
                 }
             )
+    return outputs
+
+
+def llama_examples(dialogues, tokenizer, config) -> list[dict]:
+    """
+    The evaluation examples of a PAL chat model: every supporter turn that answers the seeker, with both views of its
+    prompt (`chat_layout`), the persona the turn reads (PESConv's `persona_list` entry) and the gold reply.
+    """
+    examples = []
+    for dialogue in tqdm(dialogues, desc="laying out"):
+        persona_list = [split_persona(p) for p in dialogue.persona_list] if config.use_persona else None
+        seekers = 0
+        for i, turn in enumerate(dialogue.turns):
+            if turn["role"] == SEEKER:
+                seekers += 1
+                continue
+            if i == 0 or dialogue.turns[i - 1]["role"] != SEEKER:
+                continue
+            views = chat_views(dialogue.turns[:i], persona_list, config.system_prompt, config.strategy_names)
+            persona = persona_list[seekers - FIRST_PERSONA_UTTERANCE] if persona_list and seekers >= 3 else []
+            examples.append(
+                {
+                    "input_ids": render_prompt(tokenizer, views.persona_view, config.max_input_length).input_ids,
+                    "plain_input_ids": render_prompt(tokenizer, views.plain_view, config.max_input_length).input_ids,
+                    "context": dialogue.turns[i - 1]["content"],
+                    "persona": " ".join(persona),
+                    "response": turn["content"],
+                    "strategy": turn["strategy"],
+                }
+            )
+    return examples
+
+
+@torch.no_grad()
+def llama_perplexity(model, tokenizer, dialogues, max_decoder_length: int) -> float:
+    """
+    Teacher-forced PPL of a PAL chat model over `[strategy] reply <|im_end|>` of every supporter turn that answers
+    the seeker (each cut to `max_decoder_length + 1` tokens), one forward pass per dialogue.
+    """
+    nll, count = 0.0, 0
+    for dialogue in tqdm(dialogues, desc="perplexity"):
+        features = dialogue_features(
+            dialogue, tokenizer, model.config.use_persona, model.config.system_prompt, inference=True
+        )
+        if features is None:
+            continue
+        labels = features["labels"]
+        kept, run = [], 0
+        for label in labels:  # keep the first max_decoder_length + 1 labels of each turn
+            run = run + 1 if label != -100 else 0
+            kept.append(label if run and run <= max_decoder_length + 1 else -100)
+        ids = torch.tensor([features["input_ids"]], device=model.device)
+        labels = torch.tensor([kept], device=model.device)
+        logits = model(input_ids=ids).logits[0, :-1].float()
+        targets = labels[0, 1:]
+        keep = targets.ne(-100)
+        nll += torch.nn.functional.cross_entropy(logits[keep], targets[keep], reduction="sum").item()
+        count += int(keep.sum())
+    return metrics.perplexity(nll, count)
+
+
+@torch.no_grad()
+def llama_generate(model, tokenizer, examples: list[dict], settings: EvalSettings) -> list[dict]:
+    """PAL's inference decoding of every example with a PAL chat model, batched by prompt length."""
+    torch.manual_seed(settings.seed)
+    names = dict(zip(model.config.strategy_token_ids, model.config.strategy_names, strict=True))
+    options = {} if settings.strategy_alpha is None else {"strategy_alpha": settings.strategy_alpha}
+    if settings.max_new_tokens is not None:
+        options["max_new_tokens"] = settings.max_new_tokens
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i]["input_ids"]))
+    outputs: list[dict | None] = [None] * len(examples)
+    pad_id = tokenizer.pad_token_id
+    for start in tqdm(range(0, len(order), settings.batch_size), desc="generating"):
+        chunk = order[start : start + settings.batch_size]
+        ids, mask = pad_rows([examples[i]["input_ids"] for i in chunk], pad_id, side="left")
+        plain_ids, plain_mask = pad_rows([examples[i]["plain_input_ids"] for i in chunk], pad_id, side="left")
+        sequences = model.generate(
+            input_ids=ids.to(model.device),
+            attention_mask=mask.to(model.device),
+            plain_input_ids=plain_ids.to(model.device),
+            plain_attention_mask=plain_mask.to(model.device),
+            **options,
+        )
+        prompt_length = max(ids.shape[1], plain_ids.shape[1])
+        for i, row in zip(chunk, sequences[:, prompt_length:], strict=True):
+            example = examples[i]
+            outputs[i] = {
+                "context": example["context"],
+                "persona": example["persona"],
+                "gold": example["response"],
+                "gold_strategy": example["strategy"],
+                "strategy": names[int(row[0])],
+                "response": tokenizer.decode(row[1:], skip_special_tokens=True).strip(),
+            }
     return outputs
 
 
@@ -151,8 +253,13 @@ def evaluate(settings: EvalSettings) -> dict:
     """Runs the evaluation, writes its files and returns the metrics."""
     output_dir = Path(settings.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    model = PalForConditionalGeneration.from_pretrained(settings.model).eval()
-    tokenizer = load_pal_tokenizer(settings.model)
+    chat_model = json.loads((Path(settings.model) / "config.json").read_text()).get("model_type") == "pal_llama"
+    if chat_model:
+        model = PalLlamaForCausalLM.from_pretrained(settings.model).eval()
+        tokenizer = AutoTokenizer.from_pretrained(settings.model)
+    else:
+        model = PalForConditionalGeneration.from_pretrained(settings.model).eval()
+        tokenizer = load_pal_tokenizer(settings.model)
     variant = variant_of(model)
     if settings.data_dir is None:
         raise ValueError("Give --data-dir (a folder with ESConv.json or the HF train/valid/test.jsonl).")
@@ -165,15 +272,20 @@ def evaluate(settings: EvalSettings) -> dict:
         dialogues = dialogues[: settings.max_dialogues]
     if settings.pesconv:
         dialogues = attach_personas(dialogues, [d for path in settings.pesconv for d in load_dialogues(path)])
-    options = FeaturizeOptions(variant=variant, max_input_length=model.config.max_input_length, inference=True)
-    examples = [
-        e
-        for d in tqdm(dialogues, desc="featurizing")
-        for e in featurize(d, tokenizer, options, model.config.strategy_names)
-    ]
-    collator = PalCollator(tokenizer.pad_token_id)
-
-    generations = generate(model, tokenizer, examples, collator, settings)
+    if chat_model:
+        examples = llama_examples(dialogues, tokenizer, model.config)
+        generations = llama_generate(model, tokenizer, examples, settings)
+        ppl = llama_perplexity(model, tokenizer, dialogues, settings.ppl_max_decoder_length)
+    else:
+        options = FeaturizeOptions(variant=variant, max_input_length=model.config.max_input_length, inference=True)
+        examples = [
+            e
+            for d in tqdm(dialogues, desc="featurizing")
+            for e in featurize(d, tokenizer, options, model.config.strategy_names)
+        ]
+        collator = PalCollator(tokenizer.pad_token_id)
+        generations = generate(model, tokenizer, examples, collator, settings)
+        ppl = perplexity(model, examples, collator, settings.batch_size, settings.ppl_max_decoder_length)
     names = list(model.config.strategy_names)
     result = {
         **metrics.strategy_metrics(
@@ -181,7 +293,7 @@ def evaluate(settings: EvalSettings) -> dict:
             [names.index(g["gold_strategy"]) for g in generations],
             len(names),
         ),
-        "ppl": perplexity(model, examples, collator, settings.batch_size, settings.ppl_max_decoder_length),
+        "ppl": ppl,
         **metrics.generation_metrics(
             [g["response"] for g in generations],
             [g["gold"] for g in generations],

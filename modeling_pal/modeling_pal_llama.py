@@ -104,7 +104,8 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
                 **kwargs,
             )
             if labels is not None:
-                outputs.loss = self.token_loss(outputs.logits[:, :-1], labels[:, 1:], label_weights)
+                weights = None if label_weights is None else label_weights[:, 1:]
+                outputs.loss = self.token_loss(outputs.logits[:, :-1], labels[:, 1:], weights)
             return outputs
         # Training: the LM head only where a label is learned (the supporter turns), not over the whole dialogue.
         hidden = self.model(

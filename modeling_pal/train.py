@@ -7,9 +7,12 @@
             --variant pal --init blenderbot_small-90M/ --preset released --output-dir runs/pal
   pal-train ... --resume                                 # continue from the last checkpoint in --output-dir
   pal-train ... --init PAL_DIR --lora r=8,alpha=16,dropout=0.05   # train a LoRA adapter of a PAL model
+  pal-train ... --init smollm2 --variant pal --pesconv ...       # PAL on SmolLM2-135M-Instruct (LoRA adapter)
 
 Variants: `pal` (persona fused), `joint` (BlenderBot-Joint, no persona), `hard-prompt` (persona text before the
-context); PAL with alpha = 0 is the `pal` model decoded with `--strategy-alpha off` by `pal-evaluate`.
+context); PAL with alpha = 0 is the `pal` model decoded with `--strategy-alpha off` by `pal-evaluate`. With a
+decoder-only `--init` (`smollm2`, or a Llama-style chat model folder), `pal` and `joint` train a LoRA adapter of
+`PalLlamaForCausalLM` (see `modeling_pal.train_llama`), written to `OUTPUT_DIR/adapter`.
 The final model is written as a hub-ready folder to `OUTPUT_DIR/model`; with `--lora`, the adapter alone is
 written to `OUTPUT_DIR/adapter` (see `modeling_pal.lora`; keys left out of the spec keep r=8, alpha=16, dropout=0.05).
 """
@@ -29,6 +32,7 @@ from tqdm import tqdm
 from transformers import EvalPrediction, Seq2SeqTrainer, Seq2SeqTrainingArguments, TrainerCallback
 
 from .bundled import load_pal_tokenizer, tiny_pal_config
+from .causal_lm import is_causal_lm_folder
 from .configuration_pal import PalConfig
 from .convert import pal_from_blenderbot_small
 from .esconv import (
@@ -44,6 +48,7 @@ from .export import pal_generation_config, save_pal
 from .lora import add_pal_lora, parse_lora_spec
 from .modeling_pal import PalForConditionalGeneration
 from .pal_tokens import pal_token_ids
+from .train_llama import train_llama
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +126,7 @@ class TrainSettings:
         for key, value in PRESETS[self.preset].items():
             if getattr(self, key) is None:
                 setattr(self, key, value)
-        if self.lora is not None:
+        if self.lora is not None and not is_causal_lm_folder(self.init):
             parse_lora_spec(self.lora)
             config_file = Path(self.init) / "config.json"
             model_type = json.loads(config_file.read_text()).get("model_type") if config_file.is_file() else None
@@ -252,6 +257,8 @@ def strategy_metrics(strategy_token_ids: list[int]):
 
 def train(settings: TrainSettings) -> Path:
     """Runs the training and returns the folder of the hub-ready final model (of the adapter with `lora`)."""
+    if is_causal_lm_folder(settings.init):
+        return train_llama(settings)
     output_dir = Path(settings.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "settings.json").write_text(json.dumps(asdict(settings), indent=2))
