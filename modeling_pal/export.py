@@ -28,6 +28,39 @@ PAL_DECODING = dict(
 )
 
 
+# The same decoding for a PAL chat model: the reply (strategy token included) takes at most 51 new tokens.
+PAL_CHAT_DECODING = dict(
+    do_sample=True,
+    temperature=0.5,
+    top_k=10,
+    top_p=0.9,
+    num_beams=1,
+    repetition_penalty=1.03,
+    max_new_tokens=51,
+    min_new_tokens=10,
+)
+
+
+def save_pal_chat(model, tokenizer, output_dir: str | Path) -> Path:
+    """
+    Writes a hub-ready folder of a `PalLlamaForCausalLM`: `config.json` with its `auto_map` and `custom_pipelines`,
+    `model.safetensors`, the code files, the tokenizer and `generation_config.json` (PAL's decoding). It loads with
+    `AutoModelForCausalLM.from_pretrained(folder, trust_remote_code=True)` or `pipeline("persona-support",
+    model=folder, trust_remote_code=True)`.
+    """
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    config = model.config
+    model.generation_config = GenerationConfig(
+        **PAL_CHAT_DECODING,
+        bos_token_id=config.bos_token_id,
+        eos_token_id=config.eos_token_id,
+        pad_token_id=config.pad_token_id,
+    )
+    PersonaSupportPipeline(model=model, tokenizer=tokenizer, device=model.device).save_pretrained(output_dir)
+    return output_dir
+
+
 def pal_generation_config(config: PalConfig, **overrides) -> GenerationConfig:
     """PAL's decoding settings (the original inference script's), with `overrides` on top."""
     return GenerationConfig(
@@ -87,4 +120,12 @@ def store_weights_in_float16(folder: str | Path) -> int:
     return path.stat().st_size
 
 
-__all__ = ["PAL_DECODING", "check_tokenizer_matches", "pal_generation_config", "save_pal", "store_weights_in_float16"]
+__all__ = [
+    "PAL_CHAT_DECODING",
+    "PAL_DECODING",
+    "check_tokenizer_matches",
+    "pal_generation_config",
+    "save_pal",
+    "save_pal_chat",
+    "store_weights_in_float16",
+]

@@ -153,7 +153,12 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
         use_cache: bool | None,
     ) -> CausalLMOutputWithPast:
         rows, prompt_length = plain_input_ids.shape
-        if cache is None or cache.get_seq_length() == 0:  # the prompts
+        past = 0 if cache is None else cache.get_seq_length()
+        if attention_mask is None:  # generate() leaves out a mask of all ones
+            attention_mask = input_ids.new_ones((rows, past + input_ids.shape[1]))
+        if plain_attention_mask is None:
+            plain_attention_mask = plain_input_ids.new_ones((rows, prompt_length))
+        if past == 0:  # the prompts
             ids = torch.cat([input_ids, plain_input_ids])  # (2 rows, prompt length)
             mask = torch.cat([attention_mask, plain_attention_mask])
         else:  # the token(s) just decoded, the same in both views

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import torch
-from transformers import AddedToken, AutoModelForSeq2SeqLM, GenerationConfig, Pipeline
+from transformers import AddedToken, AutoModelForCausalLM, AutoModelForSeq2SeqLM, GenerationConfig, Pipeline
 from transformers.pipelines import PIPELINE_REGISTRY
 
 from .conversation import SEEKER, pad_rows, validate_conversation
@@ -474,7 +474,10 @@ def save_extractor(model, tokenizer, output_dir: str | Path, max_input_length: i
 
 
 PIPELINE_REGISTRY.register_pipeline(
-    "persona-extraction", pipeline_class=PersonaExtractionPipeline, pt_model=AutoModelForSeq2SeqLM, type="text"
+    "persona-extraction",
+    pipeline_class=PersonaExtractionPipeline,
+    pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM),
+    type="text",
 )
 
 __all__ = [
