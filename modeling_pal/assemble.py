@@ -20,7 +20,9 @@ import os
 from pathlib import Path
 
 from peft import PeftModel
+from transformers import AutoTokenizer
 
+from .causal_lm import adapter_base
 from .export import save_pal_chat
 from .extractor_cli import ADAPTER_SETTINGS, load_extractor_adapter
 from .persona_extraction import save_extractor
@@ -60,12 +62,9 @@ def assemble(adapter_dir: str | Path, output: str | Path | None = None, force: b
         if not force and is_assembled(output, fingerprint):
             return output
         print(f"Assembling {adapter_dir.name} into {output} (once)...")
-        fields.pop("base_model", None)
         use_persona = fields.pop("use_persona")
-        model, _ = build_pal_llama("smollm2", use_persona, **fields)
+        model, _ = build_pal_llama(adapter_base(adapter_dir), use_persona, **fields)
         model = PeftModel.from_pretrained(model, adapter_dir).merge_and_unload().eval()
-        from transformers import AutoTokenizer
-
         save_pal_chat(model, AutoTokenizer.from_pretrained(adapter_dir), output)
     elif (adapter_dir / ADAPTER_SETTINGS).is_file():
         if not force and is_assembled(output, fingerprint):

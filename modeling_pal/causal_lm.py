@@ -24,7 +24,7 @@ from transformers import (
     TrainingArguments,
 )
 
-from .smollm2 import ensure_base
+from .smollm2 import BASE_MODEL_ID, default_base_dir, ensure_base
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,35 @@ def resolve_base(name_or_path: str | Path) -> Path:
     if not (folder / "config.json").is_file():
         raise FileNotFoundError(f"{folder}: no config.json there; give a causal LM folder or 'smollm2'.")
     return folder
+
+
+def save_adapter(peft_model: PeftModel, folder: str | Path) -> Path:
+    """
+    Saves a LoRA adapter; one trained on the cached SmolLM2 base names it by its Hub id (`BASE_MODEL_ID`) rather than
+    this machine's cache path, so the folder means the same anywhere.
+    """
+    folder = Path(folder)
+    peft_model.save_pretrained(folder)
+    config_file = folder / "adapter_config.json"
+    config = json.loads(config_file.read_text())
+    base = config.get("base_model_name_or_path")
+    if base and Path(base).resolve() == default_base_dir().resolve():
+        config["base_model_name_or_path"] = BASE_MODEL_ID
+        config_file.write_text(json.dumps(config, indent=2) + "\n")
+    return folder
+
+
+def adapter_base(adapter_dir: str | Path) -> str | Path:
+    """
+    The base model of a saved adapter: `"smollm2"` (the offline SmolLM2 base) when it names SmolLM2, else the folder
+    it names. Raises a `FileNotFoundError` when that folder is not here.
+    """
+    base = json.loads((Path(adapter_dir) / "adapter_config.json").read_text()).get("base_model_name_or_path")
+    if not base or base == BASE_MODEL_ID:
+        return "smollm2"
+    if not (Path(base) / "config.json").is_file():
+        raise FileNotFoundError(f"The adapter in {adapter_dir} was trained on {base}, which is not here.")
+    return Path(base)
 
 
 def is_causal_lm_folder(name_or_path: str | Path) -> bool:
@@ -233,11 +262,13 @@ __all__ = [
     "LLAMA_LORA_TARGETS",
     "ChatCollator",
     "JsonLogCallback",
+    "adapter_base",
     "add_lora",
     "encode_chat",
     "is_causal_lm_folder",
     "load_base",
     "lora_config",
     "resolve_base",
+    "save_adapter",
     "train_adapter",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from statistics import mean
@@ -45,12 +46,13 @@ from transformers import (
 from transformers.trainer_utils import get_last_checkpoint
 
 from .bundled import BUNDLED_TOKENIZER_DIR, TINY_ARCHITECTURE
-from .causal_lm import add_lora, encode_chat, is_causal_lm_folder, load_base, train_adapter
+from .causal_lm import adapter_base, add_lora, encode_chat, is_causal_lm_folder, load_base, save_adapter, train_adapter
 from .esconv import parse_dialogue, read_records
 from .lora import parse_lora_spec
 from .persona_extraction import (
     CAUSAL_EXTRACTOR_DECODING,
     PAL_EXTRACTOR_DECODING,
+    PAL_FIRST_PERSONA_UTTERANCE,
     PersonaExtractionPipeline,
     add_extractor_tokens,
     check_extractor_tokenizer,
@@ -241,7 +243,7 @@ ADAPTER_SETTINGS = "pal_extractor.json"
 
 def save_causal_extractor(model, tokenizer, output: Path, max_input_length: int) -> Path:
     """Writes the LoRA adapter, its tokenizer and its source length (`pal_extractor.json`) to `output`."""
-    model.save_pretrained(output)
+    save_adapter(model, output)
     tokenizer.save_pretrained(output)
     (output / ADAPTER_SETTINGS).write_text(json.dumps({"extractor_max_input_length": max_input_length}) + "\n")
     return output
@@ -375,8 +377,7 @@ def load_extractor_adapter(folder: str | Path):
     merged in, its tokenizer, and its trained source length in `config.extractor_max_input_length`.
     """
     folder = Path(folder)
-    base = json.loads((folder / "adapter_config.json").read_text()).get("base_model_name_or_path")
-    model, _ = load_base(base if base and Path(base).is_dir() else "smollm2")
+    model, _ = load_base(adapter_base(folder))
     model = PeftModel.from_pretrained(model, folder).merge_and_unload()
     settings = folder / ADAPTER_SETTINGS
     if settings.is_file():
@@ -456,6 +457,21 @@ def _match_count(predicted: Sequence[str], gold: Sequence[str], scorer: RougeSco
     return len(used_p)
 
 
+def _content_words(sentence: str) -> list[str]:
+    return [w for w in _words(sentence) if any(c.isalnum() for c in w)]
+
+
+def _bag_f1(predicted: list[str], gold: list[str]) -> float:
+    """Bag-of-words F1 of two word lists (two empty lists agree)."""
+    if not predicted and not gold:
+        return 1.0
+    overlap = sum((Counter(predicted) & Counter(gold)).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / len(predicted), overlap / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
 def _f1(matches: int, predicted: int, gold: int) -> dict[str, float]:
     precision = matches / predicted if predicted else 0.0
     recall = matches / gold if gold else 0.0
@@ -468,8 +484,9 @@ def persona_metrics(
 ) -> dict[str, float]:
     """
     Scores predicted persona sentences against reference ones, ×100. Per example, over all its sentences: corpus
-    BLEU-1/2 (nltk, smoothing method 3, lower-cased nltk word tokens of each sentence, as PAL's metrics) and mean
-    ROUGE-L F (rouge-score). Per sentence: micro precision/recall/F1 of one-to-one matches, exact (same words, case
+    BLEU-1/2 (nltk, smoothing method 3, lower-cased nltk word tokens of each sentence, as PAL's metrics), mean
+    ROUGE-L F (rouge-score) and mean unigram F1 (bag of lower-cased words, punctuation left out). Per sentence:
+    micro precision/recall/F1 of one-to-one matches, exact (same words, case
     and punctuation aside) and soft (greedy pairs with ROUGE-L F >= `soft_threshold`).
     """
     if len(predictions) != len(references) or not predictions:
@@ -487,8 +504,13 @@ def persona_metrics(
         scorer.score(" ".join(r), " ".join(p))["rougeL"].fmeasure if p or r else 1.0
         for p, r in zip(predictions, references, strict=True)
     ]
+    unigram_f1 = [
+        _bag_f1([w for s in p for w in _content_words(s)], [w for s in r for w in _content_words(s)])
+        for p, r in zip(predictions, references, strict=True)
+    ]
     metrics = {
         "examples": len(predictions),
+        "unigram-f1": 100 * mean(unigram_f1),
         "bleu-1": 100 * corpus_bleu(gold_words, hypotheses, weights=(1.0,), smoothing_function=smoothing),
         "bleu-2": 100 * corpus_bleu(gold_words, hypotheses, weights=(0.5, 0.5), smoothing_function=smoothing),
         "rouge-l": 100 * mean(rouge_l),
@@ -502,7 +524,7 @@ def persona_metrics(
 
 def metrics_markdown(results: dict[str, dict], settings: dict) -> str:
     """A markdown report: one row per evaluated set."""
-    columns = ["examples", "bleu-1", "bleu-2", "rouge-l", "sentence-f1", "soft-sentence-f1"]
+    columns = ["examples", "bleu-1", "bleu-2", "rouge-l", "unigram-f1", "sentence-f1", "soft-sentence-f1"]
     columns += ["predicted_sentences_per_example", "gold_sentences_per_example"]
     lines = [
         "# Persona extractor evaluation",
@@ -520,27 +542,53 @@ def metrics_markdown(results: dict[str, dict], settings: dict) -> str:
 def evaluate(args: argparse.Namespace) -> None:
     if not args.gold and not args.pal_personas:
         raise ValueError("Nothing to evaluate: give --gold FORMAT:PATH and/or --pal-personas PATH.")
-    pipe = load_pipeline(args.model, args.device)
-    options = pipeline_options(args)
+    if args.copy_baseline:
+        if args.model:
+            raise ValueError("--copy-baseline scores no model: leave out --model.")
+        options = {}
+
+        def run(dialogues, name, incremental=False):  # the seeker's utterances, as they are, as the persona
+            if incremental:
+                return [[list(d[:end]) for end in range(PAL_FIRST_PERSONA_UTTERANCE, len(d) + 1)] for d in dialogues]
+            return [list(d) for d in dialogues]
+
+    else:
+        if not args.model:
+            raise ValueError("Give --model (an extractor folder or adapter), or --copy-baseline.")
+        pipe = load_pipeline(args.model, args.device)
+        options = pipeline_options(args)
+
+        def run(dialogues, name, incremental=False):
+            return extract(pipe, dialogues, args.batch_size, name, incremental=incremental, **options)
+
     sets: dict[str, tuple[list[PersonaExample], list[list[str]]]] = {}
     for data_format, path in args.gold:
         if data_format == PAL_PERSONAS:
             raise ValueError("Give PESConv files with --pal-personas, which scores agreement on held-out dialogues.")
         examples = [e for e in READERS[data_format](path) if e.utterances and e.persona][: args.limit]
         name = f"{data_format}:{path.name}"
-        sets[name] = examples, extract(pipe, [e.utterances for e in examples], args.batch_size, name, **options)
+        sets[name] = examples, run([e.utterances for e in examples], name)
     if args.pal_personas:
         dialogues = split_heldout(read_pal_personas(args.pal_personas), args.pal_heldout_every)[1][: args.limit]
         name = f"pal-agreement:{Path(args.pal_personas).name}"
         utterances = [d.seeker_utterances for d in dialogues]
-        persona_lists = extract(pipe, utterances, args.batch_size, name, incremental=True, **options)
-        predicted = [split_persona(persona) for persona_list in persona_lists for persona in persona_list]
+        persona_lists = run(utterances, name, incremental=True)
+        predicted = [
+            persona if args.copy_baseline else split_persona(persona)
+            for persona_list in persona_lists
+            for persona in persona_list
+        ]
         sets[name] = pal_persona_examples(dialogues), predicted
 
     results = {
         name: persona_metrics(predicted, [e.persona for e in examples]) for name, (examples, predicted) in sets.items()
     }
-    settings = {"model": args.model, **options, "pal_heldout_every": args.pal_heldout_every, "limit": args.limit}
+    settings = {
+        "model": "copy the seeker's utterances" if args.copy_baseline else args.model,
+        **options,
+        "pal_heldout_every": args.pal_heldout_every,
+        "limit": args.limit,
+    }
     output_dir = Path(args.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "metrics.json").write_text(json.dumps({"settings": settings, "results": results}, indent=2) + "\n")
@@ -627,8 +675,8 @@ def build_pesconv(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------------------------------------------------- main
 
 
-def _add_inference_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", required=True, help="a trained extractor folder")
+def _add_inference_arguments(parser: argparse.ArgumentParser, model_required: bool = True) -> None:
+    parser.add_argument("--model", required=model_required, help="a trained extractor folder or adapter folder")
     parser.add_argument("--batch-size", type=_positive, default=8, help="dialogues per generate call (default 8)")
     parser.add_argument("--device", help="e.g. cpu, cuda, cuda:1 (default: cuda if available)")
     parser.add_argument("--num-beams", type=int, help="beams (default: the model's generation config, PAL: 10)")
@@ -693,7 +741,10 @@ def main(argv: list[str] | None = None) -> None:
     train_parser.add_argument("--seed", type=int, default=42)
 
     eval_parser = commands.add_parser("evaluate", help="score an extractor against gold personas and PAL's extractor")
-    _add_inference_arguments(eval_parser)
+    _add_inference_arguments(eval_parser, model_required=False)
+    eval_parser.add_argument(
+        "--copy-baseline", action="store_true", help="score the seeker's utterances themselves as the persona"
+    )
     eval_parser.add_argument("--gold", type=data_spec, action="append", default=[], help="FORMAT:PATH, repeatable")
     eval_parser.add_argument("--pal-personas", help="PESConv JSON lines with PAL's personas (agreement)")
     eval_parser.add_argument("--pal-heldout-every", **heldout)

@@ -354,9 +354,8 @@ class PersonaSupportPipeline(Pipeline):
             persona_view = views.persona_view
             if self.needs_persona and persona:
                 persona_view = [*persona_view, persona_message(persona)]
-            prompts = [
-                render_prompt(self.tokenizer, view, config.max_input_length) for view in (persona_view, views.plain_view)
-            ]
+            views_to_render = (persona_view, views.plain_view)
+            prompts = [render_prompt(self.tokenizer, view, config.max_input_length) for view in views_to_render]
             if prompts[0].dropped_messages:
                 logger.warning(
                     "The conversation is longer than the model reads (max_input_length=%d tokens): its %d oldest "

@@ -20,7 +20,7 @@ import torch
 from tqdm import tqdm
 from transformers import AutoTokenizer, LlamaForCausalLM
 
-from .causal_lm import add_lora, encode_chat, resolve_base, train_adapter
+from .causal_lm import add_lora, encode_chat, resolve_base, save_adapter, train_adapter
 from .chat_layout import chat_views
 from .configuration_pal import PAL_STRATEGIES
 from .configuration_pal_llama import PalLlamaConfig
@@ -28,7 +28,7 @@ from .esconv import Dialogue, attach_personas, load_dialogues, load_split
 from .lora import parse_lora_spec
 from .modeling_pal_llama import PalLlamaForCausalLM
 from .persona_extraction import split_persona
-from .smollm2 import BASE_DESCRIPTION, BASE_MODEL_ID, default_base_dir
+from .smollm2 import BASE_DESCRIPTION, default_base_dir
 from .strategy_control import strategy_token
 
 # LoRA settings of a PAL chat model when `--lora` leaves them out.
@@ -63,8 +63,12 @@ def build_pal_llama(
         fields.pop(key, None)
     if folder == default_base_dir():
         pal_fields.setdefault("base_model_description", BASE_DESCRIPTION)
+    given = pal_fields.pop("strategy_token_ids", strategy_ids)
+    if list(given) != list(strategy_ids):
+        raise ValueError(f"The strategy token ids {given} differ from the tokenizer's {strategy_ids}.")
     fields["pad_token_id"] = tokenizer.pad_token_id
     config = PalLlamaConfig(**fields, strategy_token_ids=strategy_ids, use_persona=use_persona, **pal_fields)
+    config._name_or_path = str(folder)  # the base an adapter of this model records
     model = PalLlamaForCausalLM(config)
     model.load_state_dict(backbone.state_dict(), strict=True)
     return model.eval(), tokenizer
@@ -170,7 +174,7 @@ def train_llama(settings) -> Path:
 
 def save_pal_llama_adapter(peft_model, tokenizer, folder: Path) -> Path:
     """The adapter, the tokenizer with PAL's tokens, and the PAL fields of the config (`pal_config.json`)."""
-    peft_model.save_pretrained(folder)
+    save_adapter(peft_model, folder)
     tokenizer.save_pretrained(folder)
     config = peft_model.get_base_model().config
     keys = [
@@ -187,7 +191,6 @@ def save_pal_llama_adapter(peft_model, tokenizer, folder: Path) -> Path:
         "base_model_description",
     ]
     fields = {key: getattr(config, key) for key in keys}
-    fields["base_model"] = BASE_MODEL_ID if config.base_model_description == BASE_DESCRIPTION else None
     (folder / PAL_FIELDS_FILE).write_text(json.dumps(fields, indent=2) + "\n")
     return folder
 
