@@ -49,7 +49,8 @@ def save_adapter(peft_model: PeftModel, folder: str | Path) -> Path:
     this machine's cache path, so the folder means the same anywhere.
     """
     folder = Path(folder)
-    peft_model.save_pretrained(folder)
+    # The new token rows are saved as peft's trainable tokens; the embedding matrix itself is the base's.
+    peft_model.save_pretrained(folder, save_embedding_layers=False)
     config_file = folder / "adapter_config.json"
     config = json.loads(config_file.read_text())
     base = config.get("base_model_name_or_path")

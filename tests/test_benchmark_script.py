@@ -13,3 +13,14 @@ def test_benchmark_prints_the_comparison_table(capsys):
     out = capsys.readouterr().out
     assert "| batch | beams | (a) plain s" in out
     assert out.count("\n| 2 | ") == 2
+
+
+def test_chat_model_benchmark_prints_the_comparison_table(capsys):
+    import bench_pal_llama
+
+    bench_pal_llama.main(
+        ["--model", "tiny", "--batch-sizes", "2", "--beams", "1", "2", "--new-tokens", "3", "--repeats", "1"]
+    )
+    out = capsys.readouterr().out
+    assert "| batch | beams | (a) plain s" in out
+    assert out.count("\n| 2 | ") == 2
