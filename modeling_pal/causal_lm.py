@@ -24,6 +24,7 @@ from transformers import (
     TrainingArguments,
 )
 
+from .persona_extraction import CAUSAL_EXTRACTOR_DECODING
 from .smollm2 import BASE_MODEL_ID, default_base_dir, ensure_base
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,33 @@ def adapter_base(adapter_dir: str | Path) -> str | Path:
     if not (Path(base) / "config.json").is_file():
         raise FileNotFoundError(f"The adapter in {adapter_dir} was trained on {base}, which is not here.")
     return Path(base)
+
+
+# The settings a decoder-only extractor adapter was trained with, saved beside it.
+ADAPTER_SETTINGS = "pal_extractor.json"
+
+
+def save_causal_extractor(model, tokenizer, output: Path, max_input_length: int) -> Path:
+    """Writes the LoRA adapter, its tokenizer and its source length (`pal_extractor.json`) to `output`."""
+    save_adapter(model, output)
+    tokenizer.save_pretrained(output)
+    (output / ADAPTER_SETTINGS).write_text(json.dumps({"extractor_max_input_length": max_input_length}) + "\n")
+    return output
+
+
+def load_extractor_adapter(folder: str | Path):
+    """
+    A decoder-only extractor from its adapter folder (`pal-extractor train --model smollm2`): the base with the LoRA
+    merged in, its tokenizer, and its trained source length in `config.extractor_max_input_length`.
+    """
+    folder = Path(folder)
+    model, _ = load_base(adapter_base(folder))
+    model = PeftModel.from_pretrained(model, folder).merge_and_unload()
+    settings = folder / ADAPTER_SETTINGS
+    if settings.is_file():
+        model.config.extractor_max_input_length = json.loads(settings.read_text())["extractor_max_input_length"]
+    model.generation_config.update(**CAUSAL_EXTRACTOR_DECODING)
+    return model.eval(), AutoTokenizer.from_pretrained(folder)
 
 
 def is_causal_lm_folder(name_or_path: str | Path) -> bool:
@@ -263,13 +291,16 @@ __all__ = [
     "LLAMA_LORA_TARGETS",
     "ChatCollator",
     "JsonLogCallback",
+    "ADAPTER_SETTINGS",
     "adapter_base",
     "add_lora",
     "encode_chat",
     "is_causal_lm_folder",
     "load_base",
+    "load_extractor_adapter",
     "lora_config",
     "resolve_base",
     "save_adapter",
+    "save_causal_extractor",
     "train_adapter",
 ]

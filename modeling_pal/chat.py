@@ -17,8 +17,9 @@ import sys
 from collections.abc import Iterable
 
 import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, pipeline
+from transformers import pipeline
 
+from .assemble import load_pal
 from .bundled import tiny_random_pal
 from .persona_support import PersonaSupportPipeline
 
@@ -67,7 +68,9 @@ def main(argv: list[str] | None = None) -> None:
         prog="pal-chat", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="a PAL model folder (hub-ready)")
+    source.add_argument(
+        "--model", help="a PAL model folder (hub-ready), or a shipped PAL adapter folder (assembled once)"
+    )
     source.add_argument("--tiny-random", action="store_true", help="a tiny random-weight model (writes gibberish)")
     parser.add_argument("--persona", action="append", default=[], help="a persona sentence of the seeker (repeatable)")
     parser.add_argument(
@@ -85,8 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         model, tokenizer = tiny_random_pal(seed=args.seed)
         print("Loaded a TINY RANDOM-WEIGHT PAL model: its replies are gibberish (smoke test only).")
     else:
-        model = AutoModelForSeq2SeqLM.from_pretrained(args.model).eval()
-        tokenizer = AutoTokenizer.from_pretrained(args.model)
+        model, tokenizer = load_pal(args.model)
     # An unknown --strategy or a malformed --persona fails here, not after the first message.
     support = pipeline(
         "persona-support",

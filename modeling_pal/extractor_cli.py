@@ -30,7 +30,6 @@ from statistics import mean
 import torch
 from nltk.tokenize import NLTKWordTokenizer
 from nltk.translate.bleu_score import SmoothingFunction, corpus_bleu
-from peft import PeftModel
 from rouge_score.rouge_scorer import RougeScorer
 from tqdm.auto import tqdm
 from transformers import (
@@ -46,11 +45,18 @@ from transformers import (
 from transformers.trainer_utils import get_last_checkpoint
 
 from .bundled import BUNDLED_TOKENIZER_DIR, TINY_ARCHITECTURE
-from .causal_lm import adapter_base, add_lora, encode_chat, is_causal_lm_folder, load_base, save_adapter, train_adapter
+from .causal_lm import (
+    add_lora,
+    encode_chat,
+    is_causal_lm_folder,
+    load_base,
+    load_extractor_adapter,
+    save_causal_extractor,
+    train_adapter,
+)
 from .esconv import parse_dialogue, read_records
 from .lora import parse_lora_spec
 from .persona_extraction import (
-    CAUSAL_EXTRACTOR_DECODING,
     PAL_EXTRACTOR_DECODING,
     PAL_FIRST_PERSONA_UTTERANCE,
     PersonaExtractionPipeline,
@@ -237,18 +243,6 @@ def encode_chat_examples(
     return features
 
 
-# The settings a decoder-only extractor adapter was trained with, saved beside it.
-ADAPTER_SETTINGS = "pal_extractor.json"
-
-
-def save_causal_extractor(model, tokenizer, output: Path, max_input_length: int) -> Path:
-    """Writes the LoRA adapter, its tokenizer and its source length (`pal_extractor.json`) to `output`."""
-    save_adapter(model, output)
-    tokenizer.save_pretrained(output)
-    (output / ADAPTER_SETTINGS).write_text(json.dumps({"extractor_max_input_length": max_input_length}) + "\n")
-    return output
-
-
 def train_causal(args: argparse.Namespace) -> None:
     """Trains a LoRA adapter that turns a decoder-only chat LM (`--model smollm2`) into a persona extractor."""
     output = Path(args.output)
@@ -369,21 +363,6 @@ def train(args: argparse.Namespace) -> None:
 
 
 # ----------------------------------------------------------------------------------------------------- inference
-
-
-def load_extractor_adapter(folder: str | Path):
-    """
-    A decoder-only extractor from its adapter folder (`pal-extractor train --model smollm2`): the base with the LoRA
-    merged in, its tokenizer, and its trained source length in `config.extractor_max_input_length`.
-    """
-    folder = Path(folder)
-    model, _ = load_base(adapter_base(folder))
-    model = PeftModel.from_pretrained(model, folder).merge_and_unload()
-    settings = folder / ADAPTER_SETTINGS
-    if settings.is_file():
-        model.config.extractor_max_input_length = json.loads(settings.read_text())["extractor_max_input_length"]
-    model.generation_config.update(**CAUSAL_EXTRACTOR_DECODING)
-    return model.eval(), AutoTokenizer.from_pretrained(folder)
 
 
 def load_pipeline(folder: str, device: str | None = None) -> PersonaExtractionPipeline:
