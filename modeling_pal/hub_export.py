@@ -10,7 +10,8 @@
 The folder holds the weights (safetensors), the code files, the tokenizer, the generation config, the custom
 pipeline registration and a README.md card with the evaluation results, each with the command that produced it.
 Whether the model is PAL or an extractor is read from its `config.json`. Push the folder with
-`huggingface_hub.upload_folder(repo_id=..., folder_path=OUTPUT)`.
+`huggingface_hub.upload_folder(repo_id=..., folder_path=OUTPUT)`. After a code change, `pal-export --refresh-code
+models/pal-esconv` rewrites a shipped folder's code files only.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from functools import partial
 from pathlib import Path
 
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
+from transformers.dynamic_module_utils import get_relative_import_files
 
 from .bundled import load_pal_tokenizer
 from .cards import ESCONV_LICENSE, MetricsSource, extractor_card, pal_model_card
@@ -130,15 +132,40 @@ def export_for_hub(
     return output_dir
 
 
+def refresh_code(folder: str | Path) -> list[str]:
+    """
+    Rewrites the code files of a saved model folder from this package's source (the modules its `auto_map` and
+    `custom_pipelines` name and everything they import relatively), leaving weights and tokenizer untouched; code
+    files no longer imported are removed. Returns the file names written.
+    """
+    folder = Path(folder)
+    config = json.loads((folder / "config.json").read_text())
+    modules = {ref.split(".")[0] for ref in config.get("auto_map", {}).values()}
+    modules |= {task["impl"].split(".")[0] for task in config.get("custom_pipelines", {}).values()}
+    package = Path(__file__).parent
+    needed = {package / f"{name}.py" for name in modules}
+    for module in list(needed):
+        needed.update(Path(p) for p in get_relative_import_files(str(module)))
+    for stale in folder.glob("*.py"):
+        if package / stale.name not in needed:
+            stale.unlink()
+    for source in sorted(needed):
+        (folder / source.name).write_text(source.read_text())
+    return sorted(p.name for p in needed)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="pal-export", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--model", required=True, help="a saved PAL model or persona extractor folder")
+    parser.add_argument("--model", help="a saved PAL model or persona extractor folder")
+    parser.add_argument("--metrics", nargs="+", help="metrics.json of pal-evaluate (one or more) or pal-extractor")
+    parser.add_argument("--output", help="the new hub-ready folder")
     parser.add_argument(
-        "--metrics", required=True, nargs="+", help="metrics.json of pal-evaluate (one or more) or pal-extractor"
+        "--refresh-code",
+        metavar="FOLDER",
+        help="only rewrite FOLDER's code files from this package's source (weights and tokenizer untouched)",
     )
-    parser.add_argument("--output", required=True, help="the new hub-ready folder")
     parser.add_argument(
         "--command",
         action="append",
@@ -162,6 +189,11 @@ def main(argv: list[str] | None = None) -> None:
         help="PAL: JSON options the pipeline runs the extractor with, as PESConv was built, e.g. '{\"num_beams\": 1}'",
     )
     args = parser.parse_args(argv)
+    if args.refresh_code:
+        print(f"Wrote {', '.join(refresh_code(args.refresh_code))} in {args.refresh_code}")
+        return
+    if not (args.model and args.metrics and args.output):
+        parser.error("give --model, --metrics and --output (or --refresh-code FOLDER)")
     output = export_for_hub(
         args.model,
         args.metrics,

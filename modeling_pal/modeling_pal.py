@@ -24,9 +24,13 @@ from transformers.models.blenderbot_small.modeling_blenderbot_small import (
     shift_tokens_right,
 )
 from transformers.utils import can_return_tuple
+from transformers.utils.deprecation import deprecate_kwarg
 
 from .configuration_pal import PalConfig
 from .strategy_control import PalStrategyControl, mix_logits, setup_strategy_control
+
+# What of the decoder's keyword arguments the encoder also reads.
+ENCODER_KWARGS = ("output_attentions", "output_hidden_states")
 
 
 class PalContrastCache(EncoderDecoderCache):
@@ -164,16 +168,20 @@ class PalEncoder(BlenderbotSmallEncoder):
         length = max(input_ids.shape[1], persona_input_ids.shape[1])
         ids = torch.cat([pad_to_length(input_ids, length, pad_id), pad_to_length(persona_input_ids, length, pad_id)])
         mask = torch.cat([pad_to_length(attention_mask, length, 0), pad_to_length(persona_attention_mask, length, 0)])
-        outputs = super().forward(input_ids=ids, attention_mask=mask, **kwargs)
-        context, persona = outputs.last_hidden_state.split(batch_size)  # each (batch, length, d_model)
+        if kwargs.get("output_hidden_states") or kwargs.get("output_attentions"):
+            # The context's own pass, so that the states it returns are the ones the fusion reads (on the graph).
+            outputs = super().forward(input_ids=ids[:batch_size], attention_mask=mask[:batch_size], **kwargs)
+            context = outputs.last_hidden_state
+            persona = super().forward(input_ids=ids[batch_size:], attention_mask=mask[batch_size:]).last_hidden_state
+        else:  # one batched pass over context and persona
+            outputs = super().forward(input_ids=ids, attention_mask=mask, **kwargs)
+            context, persona = outputs.last_hidden_state.split(batch_size)  # each (batch, length, d_model)
         fused = self.fusion(context, persona, mask[:batch_size], mask[batch_size:])
         return PalEncoderOutput(
             last_hidden_state=fused,
             context_hidden_state=context,
-            hidden_states=None
-            if outputs.hidden_states is None
-            else tuple(h[:batch_size] for h in outputs.hidden_states),
-            attentions=None if outputs.attentions is None else tuple(a[:batch_size] for a in outputs.attentions),
+            hidden_states=outputs.hidden_states,
+            attentions=outputs.attentions,
         )
 
     def _check_ids(self, name: str, ids: torch.Tensor, mask: torch.Tensor) -> None:
@@ -202,6 +210,7 @@ class PalModel(BlenderbotSmallModel):
         self.decoder = BlenderbotSmallDecoder(config)
         self.post_init()
 
+    @deprecate_kwarg("past_key_values", "5.40.0", new_name="cache")
     @can_return_tuple
     def forward(
         self,
@@ -225,7 +234,7 @@ class PalModel(BlenderbotSmallModel):
                 persona_input_ids=persona_input_ids,
                 persona_attention_mask=persona_attention_mask,
                 inputs_embeds=inputs_embeds,
-                **kwargs,
+                **{k: v for k, v in kwargs.items() if k in ENCODER_KWARGS},
             )
             if attention_mask is None:
                 attention_mask = input_ids.ne(self.config.pad_token_id).long()
@@ -287,6 +296,7 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         if isinstance(module, PalPersonaFusion):
             init.constant_(module.persona_context_w, 1.0 / 3.0)
 
+    @deprecate_kwarg("past_key_values", "5.40.0", new_name="cache")
     @can_return_tuple
     def forward(
         self,
@@ -337,7 +347,20 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
             )
             logits, plain_logits = outputs.logits.split(rows)  # persona-aware and persona-free halves
             strategy_control.plain_logits = plain_logits[:, -1]
-            return Seq2SeqLMOutput(logits=logits, cache=outputs.cache, encoder_last_hidden_state=encoder_outputs[0])
+
+            def persona_half(states):
+                return None if states is None else tuple(state[:rows] for state in states)
+
+            return Seq2SeqLMOutput(
+                logits=logits,
+                cache=outputs.cache,
+                decoder_hidden_states=persona_half(outputs.decoder_hidden_states),
+                decoder_attentions=persona_half(outputs.decoder_attentions),
+                cross_attentions=persona_half(outputs.cross_attentions),
+                encoder_last_hidden_state=encoder_outputs[0],
+                encoder_hidden_states=encoder_outputs.hidden_states,
+                encoder_attentions=encoder_outputs.attentions,
+            )
         if labels is not None:
             use_cache = False
             if decoder_input_ids is None and decoder_inputs_embeds is None:
@@ -501,6 +524,8 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
                 attention_mask=model_kwargs["attention_mask"],
                 persona_input_ids=model_kwargs.pop("persona_input_ids", None),
                 persona_attention_mask=model_kwargs.pop("persona_attention_mask", None),
+                output_attentions=bool(generation_config.output_attentions),
+                output_hidden_states=bool(generation_config.output_hidden_states),
             )
         output = super().generate(
             generation_config=generation_config, logits_processor=processors, strategy_control=control, **model_kwargs

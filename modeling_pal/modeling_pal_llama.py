@@ -88,8 +88,16 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
         if strategy_control is not None and strategy_control.two_view:
             if labels is not None:
                 raise ValueError("`strategy_control` is for decoding; train without it.")
+            flags = {k: v for k, v in kwargs.items() if k in ("output_attentions", "output_hidden_states")}
             return self._two_view_forward(
-                input_ids, attention_mask, cache, plain_input_ids, plain_attention_mask, strategy_control, use_cache
+                input_ids,
+                attention_mask,
+                cache,
+                plain_input_ids,
+                plain_attention_mask,
+                strategy_control,
+                use_cache,
+                **flags,
             )
         num_items_in_batch = kwargs.pop("num_items_in_batch", None)
         if labels is None or not self.training:
@@ -151,6 +159,7 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
         plain_attention_mask: torch.Tensor,
         strategy_control: PalStrategyControl,
         use_cache: bool | None,
+        **flags,
     ) -> CausalLMOutputWithPast:
         rows, prompt_length = plain_input_ids.shape
         past = 0 if cache is None else cache.get_seq_length()
@@ -171,11 +180,21 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
             position_ids=positions_from_mask(mask, ids.shape[1]),
             cache=cache,
             use_cache=use_cache,
+            **flags,
         )
         logits = self.lm_head(outputs.last_hidden_state[:, -1:])  # (2 rows, 1, vocab)
         persona_logits, plain_logits = logits.split(rows)
         strategy_control.plain_logits = plain_logits[:, -1]
-        return CausalLMOutputWithPast(logits=persona_logits, cache=outputs.cache)
+
+        def persona_half(states):
+            return None if states is None else tuple(state[:rows] for state in states)
+
+        return CausalLMOutputWithPast(
+            logits=persona_logits,
+            cache=outputs.cache,
+            hidden_states=persona_half(outputs.hidden_states),
+            attentions=persona_half(outputs.attentions),
+        )
 
     def generate(
         self,

@@ -6,7 +6,7 @@ Each ESConv dialogue is one training sequence: `chat_layout.chat_views` lays it 
 supporter turns that answer the seeker, for `pal`), and one forward pass carries the loss of every supporter turn
 (after the first message, as PAL trains), the strategy token of each turn weighted `strategy_loss_weight` times.
 The adapter (LoRA on every linear layer, plus the rows of PAL's strategy tokens in the tied embedding) is written to
-`OUTPUT_DIR/adapter`; `pal-export assemble` turns it into a runnable model folder.
+`OUTPUT_DIR/adapter` and assembled into a runnable model folder, `OUTPUT_DIR/model` (`pal-assemble`).
 """
 
 from __future__ import annotations
@@ -134,7 +134,10 @@ def load_features(settings, split: str, tokenizer, use_persona: bool, system_pro
 
 
 def train_llama(settings) -> Path:
-    """Trains the adapter of a PAL chat model (`settings`: a `train.TrainSettings`) and returns its folder."""
+    """
+    Trains the adapter of a PAL chat model (`settings`: a `train.TrainSettings`) and returns the assembled model
+    folder (`OUTPUT_DIR/model`; the adapter is in `OUTPUT_DIR/adapter`).
+    """
     if settings.variant not in ("pal", "joint"):
         raise ValueError(f"On a decoder-only model the variants are 'pal' and 'joint', got {settings.variant!r}.")
     output_dir = Path(settings.output_dir)
@@ -167,9 +170,12 @@ def train_llama(settings) -> Path:
         resume=settings.resume,
     )
     folder = output_dir / ADAPTER_DIR
-    if trainer.is_world_process_zero():
-        save_pal_llama_adapter(trainer.model, tokenizer, folder)
-    return folder
+    if not trainer.is_world_process_zero():
+        return folder
+    save_pal_llama_adapter(trainer.model, tokenizer, folder)
+    from .assemble import assemble  # assembling imports the training code: imported here, not at the top
+
+    return assemble(folder, output_dir / "model")
 
 
 def save_pal_llama_adapter(peft_model, tokenizer, folder: Path) -> Path:

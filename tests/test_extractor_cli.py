@@ -110,7 +110,7 @@ def test_training_writes_a_hub_ready_folder(trained):
     config = json.loads((trained / "config.json").read_text())
     assert config["custom_pipelines"]["persona-extraction"] == {
         "impl": "persona_extraction.PersonaExtractionPipeline",
-        "pt": ["AutoModelForSeq2SeqLM"],
+        "pt": ["AutoModelForSeq2SeqLM", "AutoModelForCausalLM"],
         "type": "text",
     }
     # The pipeline reads as many source tokens as the extractor was trained on (--max-source-length, 128).

@@ -1,0 +1,55 @@
+"""Both PAL models return what `transformers` models return: attentions and hidden states under strategy control,
+the `past_key_values` alias, encoder outputs that take gradients."""
+
+import torch
+
+from modeling_pal.bundled import tiny_random_pal_llama
+
+OUTPUTS = dict(return_dict_in_generate=True, output_attentions=True, output_hidden_states=True)
+
+
+def test_seq2seq_generate_returns_attentions_and_hidden_states_under_strategy_control(tiny, batch):
+    model, _ = tiny
+    model.set_attn_implementation("eager")  # attention weights are only returned by eager attention
+    out = model.generate(**batch, do_sample=False, max_new_tokens=3, min_length=0, **OUTPUTS)
+    for key in ("encoder_attentions", "encoder_hidden_states", "decoder_attentions", "cross_attentions"):
+        assert out[key] is not None, key
+    rows = batch["input_ids"].shape[0]
+    assert out["encoder_attentions"][0].shape[0] == rows
+    assert out["decoder_attentions"][0][0].shape[0] == rows
+    assert out["strategy_scores"].shape == (rows, model.config.num_strategies)
+
+
+def test_seq2seq_forward_takes_the_past_key_values_alias(tiny, batch):
+    model, tokenizer = tiny
+    start = torch.full((batch["input_ids"].shape[0], 1), model.config.decoder_start_token_id)
+    first = model(**batch, decoder_input_ids=start, use_cache=True)
+    step = torch.full_like(start, model.config.strategy_token_ids[0])
+    with_cache = model(**batch, decoder_input_ids=step, cache=first.cache).logits
+    first = model(**batch, decoder_input_ids=start, use_cache=True)
+    with_alias = model(**batch, decoder_input_ids=step, past_key_values=first.cache).logits
+    torch.testing.assert_close(with_alias, with_cache)
+
+
+def test_seq2seq_encoder_outputs_take_gradients(tiny, batch):
+    model, _ = tiny
+    model.set_attn_implementation("eager")
+    model.train()
+    encoded = model.get_encoder()(**batch, output_hidden_states=True, output_attentions=True)
+    for state in (encoded.hidden_states[-1], encoded.attentions[0]):
+        state.retain_grad()
+    start = torch.full((batch["input_ids"].shape[0], 1), model.config.decoder_start_token_id)
+    logits = model(encoder_outputs=encoded, attention_mask=batch["attention_mask"], decoder_input_ids=start).logits
+    logits.sum().backward()
+    assert encoded.hidden_states[-1].grad is not None
+    assert encoded.attentions[0].grad is not None
+
+
+def test_chat_model_generate_returns_attentions_and_hidden_states_under_strategy_control():
+    model, tokenizer = tiny_random_pal_llama()
+    model.set_attn_implementation("eager")
+    ids = torch.tensor([[5, 6, 7, 8, 9]])
+    plain = torch.tensor([[5, 6, 9]])
+    out = model.generate(input_ids=ids, plain_input_ids=plain, do_sample=False, max_new_tokens=3, **OUTPUTS)
+    assert out["attentions"] is not None and out["hidden_states"] is not None
+    assert out["attentions"][0][0].shape[0] == 1
