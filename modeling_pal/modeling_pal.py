@@ -29,6 +29,8 @@ from transformers.utils.deprecation import deprecate_kwarg
 from .configuration_pal import PalConfig
 from .strategy_control import PalStrategyControl, mix_logits, setup_strategy_control
 
+# Up to this many rows, `lm_logits` uses the layout CPU BLAS runs fastest for a decoding step.
+DECODING_ROWS = 64
 # What of the decoder's keyword arguments the encoder also reads.
 ENCODER_KWARGS = ("output_attentions", "output_hidden_states")
 
@@ -401,11 +403,15 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
 
     def lm_logits(self, hidden_states: torch.Tensor) -> torch.Tensor:
         """
-        `lm_head(hidden_states) + final_logits_bias`, computed as `W @ hᵀ`: the same product, but for the few rows of a
-        decoding step (batch 1 with strategy control has 2) CPU BLAS runs this layout several times faster.
+        `lm_head(hidden_states) + final_logits_bias`. For the few rows of a decoding step (up to `DECODING_ROWS`;
+        batch 1 with strategy control has 2) it is computed as `W @ hᵀ`, the same product, which CPU BLAS runs several
+        times faster there; for more rows (training) as `h @ Wᵀ`, whose contiguous result is faster to read.
         """
         rows = hidden_states.reshape(-1, hidden_states.shape[-1])  # (batch * length, d_model)
-        logits = torch.matmul(self.lm_head.weight, rows.T).T  # (batch * length, vocab_size)
+        if rows.shape[0] <= DECODING_ROWS:
+            logits = torch.matmul(self.lm_head.weight, rows.T).T  # (rows, vocab_size), not contiguous
+        else:  # training and teacher forcing: contiguous logits, which log_softmax reads faster
+            logits = nn.functional.linear(rows, self.lm_head.weight)
         logits = logits.reshape(*hidden_states.shape[:-1], -1)
         return logits + self.final_logits_bias.to(hidden_states.device)
 

@@ -217,12 +217,15 @@ def pal_training_arguments(output_dir: str | Path, **options) -> Seq2SeqTraining
 
 class PalTrainer(Seq2SeqTrainer):
     """`Seq2SeqTrainer` whose training loss can weight the strategy token (the first label) `strategy_loss_weight`
-    times a response token: `Σ w·CE / Σ w`. With 1.0 it is the mean token cross-entropy of the paper; evaluation
-    losses always are."""
+    times a response token: `Σ w·CE / Σ w` per micro-batch. With 1.0 it is the mean token cross-entropy of the paper;
+    evaluation losses always are."""
 
     def __init__(self, *args, strategy_loss_weight: float = 1.0, **kwargs):
         super().__init__(*args, **kwargs)
         self.strategy_loss_weight = strategy_loss_weight
+        # Both loss paths are means over one micro-batch, which Trainer then averages over gradient accumulation
+        # (and processes) alike; PAL's forward takes no token count to normalise by.
+        self.model_accepts_loss_kwargs = False
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if self.strategy_loss_weight == 1.0 or not model.training:
