@@ -24,6 +24,7 @@ from transformers import (
     TrainingArguments,
 )
 
+from .modeling_pal_llama import token_loss
 from .persona_extraction import CAUSAL_EXTRACTOR_DECODING
 from .smollm2 import BASE_MODEL_ID, default_base_dir, ensure_base
 
@@ -203,6 +204,31 @@ class ChatCollator:
         return batch
 
 
+class LabelledTokensTrainer(Trainer):
+    """
+    `Trainer` whose training loss runs the LM head only where a label is learned (a chat's learned turns), not over
+    every position: the same loss as the model's (`Σ w·CE / Σ w` with `label_weights`), at a fraction of the head's
+    cost over a long chat. Evaluation runs the model's own forward and loss.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.model_accepts_loss_kwargs = False  # a mean per micro-batch, averaged over accumulation like any loss
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        if not model.training or return_outputs:
+            return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        inputs = dict(inputs)
+        labels = inputs.pop("labels")
+        weights = inputs.pop("label_weights", None)
+        causal_lm = model.get_base_model() if isinstance(model, PeftModel) else model
+        hidden = causal_lm.model(**inputs, use_cache=False).last_hidden_state  # (batch, length, hidden)
+        targets = labels[:, 1:]  # position t predicts token t + 1
+        learned = targets != -100
+        logits = causal_lm.lm_head(hidden[:, :-1][learned])  # (learned tokens, vocab)
+        return token_loss(logits, targets[learned], None if weights is None else weights[:, 1:][learned])
+
+
 class JsonLogCallback(TrainerCallback):
     """Appends every log record (loss, learning rate, eval loss, ...) to a JSON-lines file."""
 
@@ -234,13 +260,13 @@ def train_adapter(
     seed: int = 0,
     bf16: bool = True,
     resume: bool = False,
-    trainer_class: type[Trainer] = Trainer,
+    trainer_class: type[Trainer] = LabelledTokensTrainer,
     **trainer_kwargs,
 ) -> Trainer:
     """
-    Trains `model` (a `PeftModel`) with `Trainer`: AdamW with linear decay, length-grouped batches, bf16 autocast
-    (on CPU too), a checkpoint every `save_steps` in `output_dir` (the last two kept), and `resume=True` continuing
-    from the newest one. Logs go to `output_dir/log.jsonl`.
+    Trains `model` (a `PeftModel`) with `LabelledTokensTrainer`: AdamW with linear decay, length-grouped batches,
+    bf16 autocast (on CPU too), a checkpoint every `save_steps` in `output_dir` (the last two kept), and
+    `resume=True` continuing from the newest one. Logs go to `output_dir/log.jsonl`.
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -291,6 +317,7 @@ __all__ = [
     "LLAMA_LORA_TARGETS",
     "ChatCollator",
     "JsonLogCallback",
+    "LabelledTokensTrainer",
     "ADAPTER_SETTINGS",
     "adapter_base",
     "add_lora",

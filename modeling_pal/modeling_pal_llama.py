@@ -22,6 +22,18 @@ from .configuration_pal_llama import PalLlamaConfig
 from .strategy_control import PalStrategyControl, setup_strategy_control
 
 
+def token_loss(
+    logits: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Mean token cross-entropy over the targets that are not -100; with `weights`, `Σ w·CE / Σ w`."""
+    logits = logits.reshape(-1, logits.shape[-1]).float()
+    targets = targets.reshape(-1).to(logits.device)
+    losses = nn.functional.cross_entropy(logits, targets, ignore_index=-100, reduction="none")
+    learned = (targets != -100).float()
+    weights = learned if weights is None else weights.reshape(-1).to(losses) * learned
+    return (losses * weights).sum() / weights.sum().clamp(min=1e-8)
+
+
 class PalContrastDynamicCache(DynamicCache):
     """
     The cache under strategy control: rows `[0, n)` hold the persona-aware view, rows `[n, 2n)` the persona-free
@@ -51,8 +63,8 @@ def positions_from_mask(mask: torch.Tensor, length: int) -> torch.Tensor:
 
 class PalLlamaForCausalLM(LlamaForCausalLM):
     r"""
-    PAL on a Llama-style causal LM. Training: the standard causal-LM loss on the supporter turns of a dialogue laid
-    out by `chat_layout.chat_views` (`labels` -100 elsewhere), optionally weighted per token (`label_weights`).
+    PAL on a Llama-style causal LM. Training: the causal-LM loss on the supporter turns of a dialogue laid out by
+    `chat_layout.chat_views` (`labels` -100 elsewhere), optionally weighted per token (`label_weights`).
     Generation: `generate(input_ids=persona_view, plain_input_ids=plain_view, ...)` decodes `[strategy] reply
     <|im_end|>` with PAL's two-stage control, both views in one batched pass with one cache.
     """
@@ -99,56 +111,20 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
                 use_cache,
                 **flags,
             )
-        num_items_in_batch = kwargs.pop("num_items_in_batch", None)
-        if labels is None or not self.training:
-            outputs = super().forward(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
-                position_ids=position_ids,
-                cache=cache,
-                inputs_embeds=inputs_embeds,
-                use_cache=use_cache,
-                logits_to_keep=logits_to_keep,
-                **kwargs,
-            )
-            if labels is not None:
-                weights = None if label_weights is None else label_weights[:, 1:]
-                outputs.loss = self.token_loss(outputs.logits[:, :-1], labels[:, 1:], weights)
-            return outputs
-        # Training: the LM head only where a label is learned (the supporter turns), not over the whole dialogue.
-        hidden = self.model(
+        outputs = super().forward(
             input_ids=input_ids,
             attention_mask=attention_mask,
             position_ids=position_ids,
+            cache=cache,
             inputs_embeds=inputs_embeds,
-            use_cache=False,
+            use_cache=use_cache,
+            logits_to_keep=logits_to_keep,
             **kwargs,
-        ).last_hidden_state  # (batch, length, hidden)
-        targets = labels[:, 1:]  # position t predicts token t + 1
-        learned = targets != -100
-        logits = self.lm_head(hidden[:, :-1][learned])  # (learned tokens, vocab)
-        weights = None if label_weights is None else label_weights[:, 1:][learned]
-        loss = self.token_loss(logits, targets[learned], weights, num_items_in_batch)
-        return CausalLMOutputWithPast(loss=loss)
-
-    @staticmethod
-    def token_loss(
-        logits: torch.Tensor,
-        targets: torch.Tensor,
-        weights: torch.Tensor | None = None,
-        num_items_in_batch: int | torch.Tensor | None = None,
-    ) -> torch.Tensor:
-        """Mean token cross-entropy over targets that are not -100 (`Σ w·CE / Σ w` with weights)."""
-        logits = logits.reshape(-1, logits.shape[-1]).float()
-        targets = targets.reshape(-1).to(logits.device)
-        losses = nn.functional.cross_entropy(logits, targets, ignore_index=-100, reduction="none")
-        if weights is None:
-            weights = (targets != -100).float()
-        else:
-            weights = weights.reshape(-1).to(losses) * (targets != -100)
-        if num_items_in_batch is not None and torch.all(weights.sum() == (targets != -100).sum()):
-            return (losses * weights).sum() / num_items_in_batch  # unweighted: Trainer's count over accumulation
-        return (losses * weights).sum() / weights.sum().clamp(min=1e-8)
+        )
+        if labels is not None:
+            weights = None if label_weights is None else label_weights[:, 1:]
+            outputs.loss = token_loss(outputs.logits[:, :-1], labels[:, 1:], weights)
+        return outputs
 
     def _two_view_forward(
         self,
@@ -286,4 +262,4 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
 
 PalLlamaForCausalLM.register_for_auto_class("AutoModelForCausalLM")
 
-__all__ = ["PalContrastDynamicCache", "PalLlamaForCausalLM"]
+__all__ = ["PalContrastDynamicCache", "PalLlamaForCausalLM", "token_loss"]

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 import torch
+from transformers import TrainingArguments
 
 from modeling_pal.bundled import tiny_chat_tokenizer, tiny_random_pal_llama
 from modeling_pal.causal_lm import add_lora, encode_chat
@@ -179,21 +180,28 @@ def test_forced_strategy_and_strategy_scores(tiny_chat):
     torch.testing.assert_close(out["strategy_scores"].sum(-1), torch.ones(2))
 
 
-def test_training_loss_on_learned_positions_equals_the_full_loss(tiny_chat):
+def test_training_loss_on_learned_positions_equals_the_full_loss(tiny_chat, tmp_path):
+    from modeling_pal.causal_lm import ChatCollator, LabelledTokensTrainer
+
     model, tokenizer = tiny_chat
     messages = chat_views(DIALOGUE, PERSONA_LIST, reply=False).persona_view
     features = encode_chat(tokenizer, messages)
-    ids = torch.tensor([features["input_ids"]])
-    labels = torch.tensor([features["labels"]])
-    weights = (labels != -100).float() * 2.0
-    model.train()
-    fast = model(input_ids=ids, labels=labels, label_weights=weights).loss
-    model.eval()
-    full = model(input_ids=ids, labels=labels).loss
+    features["label_weights"] = [
+        0.0 if label == -100 else 2.0 if i % 3 else 1.0 for i, label in enumerate(features["labels"])
+    ]
+    batch = ChatCollator(tokenizer.pad_token_id)([features, {k: v[:40] for k, v in features.items()}])
+    peft_model = add_lora(model, r=4, alpha=8)
+    args = TrainingArguments(output_dir=str(tmp_path), report_to="none", use_cpu=True)
+    trainer = LabelledTokensTrainer(model=peft_model, args=args)
+    peft_model.train()
+    fast = trainer.compute_loss(peft_model, batch)
+    peft_model.eval()
+    full = peft_model(**batch).loss
     torch.testing.assert_close(fast, full)
-    assert full.item() == pytest.approx(
-        torch.nn.functional.cross_entropy(model(input_ids=ids).logits[0, :-1], labels[0, 1:]).item(), rel=1e-5
-    )
+    unweighted = model(input_ids=batch["input_ids"][:1], labels=batch["labels"][:1]).loss
+    logits = model(input_ids=batch["input_ids"][:1]).logits[0, :-1]
+    reference = torch.nn.functional.cross_entropy(logits, batch["labels"][0, 1:])
+    assert unweighted.item() == pytest.approx(reference.item(), rel=1e-5)
 
 
 FRESH_PROCESS = """
