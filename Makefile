@@ -1,4 +1,4 @@
-# `make demo` opens the PAL demo in the browser (http://127.0.0.1:7860); `make chat` chats with PAL in the terminal;
+# `make demo` serves the PAL demo at http://127.0.0.1:7860 (open it in a browser); `make chat` chats with PAL in the terminal;
 # `make test` runs the linter and the test suite. The demo and the chat run the shipped model, models/pal-esconv (or
 # MODEL=path/to/pal), and fall back to a tiny random-weight model, with a warning, when it does not exist.
 PYTHON ?= python3
