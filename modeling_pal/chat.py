@@ -8,6 +8,11 @@
 
 From the seeker's 3rd message on, PAL reads their persona, inferred by the persona extractor that the model's config
 names (`persona_extractor`) or `--persona-extractor`; `--persona` gives it instead.
+
+Safety check (on by default): once a seeker message of the conversation speaks of suicide or self-harm, the
+conversation is in safety mode until /reset: every reply is the fixed crisis message pointing to helplines (a
+shorter follow-up after the first), and the chat says so. `--safety-rules-only` runs the rule layer alone (without
+the MiniLM semantic layer); `--no-safety-check` turns the check off.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from transformers import pipeline
 from .assemble import load_pal
 from .bundled import tiny_random_pal
 from .persona_support import PersonaSupportPipeline
+
+SAFETY_LABEL = "Safety message"
 
 
 def chat(
@@ -48,11 +55,15 @@ def chat(
             print(f"you: {text}")
         messages.append({"role": "user", "content": text})
         reply = support(messages, **options)
+        if reply["safety"]:
+            print(f"({support.safety_state(messages).describe()})")
+        # A safety reply stays in the history: the conversation stays in safety mode until /reset.
         messages.append({"role": "assistant", "content": reply["response"], "strategy": reply["strategy"]})
-        if reply["persona"] != persona:
+        if reply["persona"] != persona and not reply["safety"]:
             persona = reply["persona"]
             print(f"(persona: {' | '.join(persona) or 'none inferred'})")
-        print(f"pal [{reply['strategy']}]: {reply['response']}", flush=True)
+        label = SAFETY_LABEL if reply["safety"] else reply["strategy"]
+        print(f"pal [{label}]: {reply['response']}", flush=True)
 
 
 def prompt_lines() -> Iterable[str]:
@@ -80,6 +91,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--message", action="append", help="a scripted seeker message (repeatable); no prompt")
     parser.add_argument("--independent", action="store_true", help="each --message opens a new conversation")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the sampling (default 0)")
+    safety = parser.add_mutually_exclusive_group()
+    safety.add_argument(
+        "--no-safety-check",
+        action="store_true",
+        help="turn the safety check off (on by default: a conversation about suicide or self-harm gets the fixed "
+        "crisis message for every reply until /reset)",
+    )
+    safety.add_argument(
+        "--safety-rules-only",
+        action="store_true",
+        help="run the safety check's rule layer alone, without the MiniLM semantic layer (less recall)",
+    )
     args = parser.parse_args(argv)
     if args.independent and args.message is None:
         parser.error("--independent needs scripted --message turns")
@@ -97,6 +120,7 @@ def main(argv: list[str] | None = None) -> None:
         persona_extractor=args.persona_extractor,
         persona=args.persona or None,
         strategy=args.strategy,
+        safety_check=False if args.no_safety_check else "rules" if args.safety_rules_only else True,
     )
     options = {}
     if support.needs_persona and not args.persona and support.persona_extractor is None:
@@ -106,6 +130,8 @@ def main(argv: list[str] | None = None) -> None:
     interactive = args.message is None
     if interactive:
         print("Type a message; /reset starts over, /quit (or Ctrl-D) ends.", file=sys.stderr)
+    if not support.safety_check:
+        print("SAFETY CHECK OFF (--no-safety-check): messages about suicide or self-harm get generated replies.")
     chat(support, prompt_lines() if interactive else args.message, interactive, args.independent, **options)
 
 

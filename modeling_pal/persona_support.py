@@ -41,7 +41,7 @@ from .persona_extraction import (
     pesconv_persona,
     seeker_utterances,
 )
-from .safety import safety_reply
+from .safety import SafetyState, assess_conversation, safety_reply
 from .strategy_control import resolve_strategy_alpha
 
 logger = logging.get_logger(__name__)
@@ -114,6 +114,13 @@ def is_batch(inputs: Any) -> bool:
     )
 
 
+def check_safety_option(value: bool | str) -> bool | str:
+    """`True`, `False` or `"rules"` (the rule layer alone); anything else is an error."""
+    if value is True or value is False or value == "rules":
+        return value
+    raise ValueError(f"safety_check must be True, False or 'rules', got {value!r}.")
+
+
 class PersonaSupportPipeline(Pipeline):
     """
     PAL's supporter reply to a conversation, with the strategy it chose and the seeker persona it read.
@@ -129,9 +136,13 @@ class PersonaSupportPipeline(Pipeline):
     text), the strategy it opens with, the probability of each strategy, the persona sentences read (`[]` when none)
     and whether the reply is the fixed safety message (`False` for a generated one).
 
-    Safety check (`safety_check=True`): when the last seeker message of a conversation speaks of suicide or self-harm
-    ([`modeling_pal.safety.crisis_check`]), its reply is not generated but the fixed `CRISIS_RESPONSE`, with
-    `"safety": True`, `"strategy": None`, `"strategy_scores": {}` and `"persona": []`.
+    Safety check (on by default): once any seeker message of a conversation signals a risk of suicide or self-harm
+    ([`modeling_pal.safety.assess_conversation`]: rules plus the MiniLM semantic layer), the conversation is in
+    safety mode and every reply is not generated but fixed: `CRISIS_RESPONSE` the first time, the shorter
+    `CRISIS_FOLLOW_UP` once a safety message is in the conversation (both name the helplines; a risk message in
+    another language adds the international helpline link), with `"safety": True`, `"strategy": None`,
+    `"strategy_scores": {}` and `"persona": []`. `safety_check=False` turns it off; `safety_check="rules"` runs the
+    rule layer alone (no MiniLM). `pipe.safety_state(conversation)` gives the conversation's `SafetyState`.
 
     Streaming: pass a `transformers` streamer (`streamer=TextIteratorStreamer(tokenizer, skip_prompt=True,
     skip_special_tokens=True)`) with one conversation. PAL decodes `[start, strategy, response...]`: `skip_prompt`
@@ -152,8 +163,9 @@ class PersonaSupportPipeline(Pipeline):
         adapter (`str` or `os.PathLike`, *optional*): a LoRA adapter folder (`pal-train --lora`) loaded onto the model.
 
     Call (or init) parameters:
-        safety_check (`bool`, defaults to `False`): answer messages about suicide or self-harm with the fixed safety
-            message instead of a generated reply.
+        safety_check (`bool` or `"rules"`, defaults to `True`): answer a conversation in safety mode (a seeker message
+            about suicide or self-harm) with the fixed safety message instead of a generated reply; `False` turns the
+            check off, `"rules"` runs the rule layer only (without the MiniLM semantic layer).
         persona (`list[str]`): the seeker's persona sentences, used instead of inferring one (`[]`: no persona).
         strategy (`str`): the strategy to reply with, by name (`"Question"` or `"[Question]"`); PAL chooses otherwise.
         alpha (`str` or 8 floats): the per-strategy alphas of PAL's controllable generation, a preset name
@@ -175,7 +187,7 @@ class PersonaSupportPipeline(Pipeline):
         persona_extractor: str | os.PathLike | Pipeline | None = None,
         persona_cache_size: int = PERSONA_CACHE_SIZE,
         adapter: str | os.PathLike | None = None,
-        safety_check: bool = False,
+        safety_check: bool | str = True,
         **kwargs,
     ):
         if persona_extractor is not None and not isinstance(persona_extractor, (str, os.PathLike, Pipeline)):
@@ -190,7 +202,7 @@ class PersonaSupportPipeline(Pipeline):
             raise ValueError(f"The persona-support pipeline needs a PAL model, got {type(self.model).__name__}.")
         if adapter is not None:
             self.model = load_adapter(self.model, adapter)
-        self.safety_check = safety_check
+        self.safety_check = check_safety_option(safety_check)
         self._persona_extractor = persona_extractor
         self.persona_cache_size = persona_cache_size
         self.persona_cache: OrderedDict[tuple[str, ...], list[str]] = OrderedDict()
@@ -199,6 +211,13 @@ class PersonaSupportPipeline(Pipeline):
     def chat_model(self) -> bool:
         """Whether the model is a decoder-only PAL chat model (`PalLlamaForCausalLM`) rather than BlenderBot-small."""
         return not self.model.config.is_encoder_decoder
+
+    def safety_state(self, inputs, safety_check: bool | str | None = None) -> SafetyState:
+        """The safety state of one conversation (a list of messages or a string) under the pipeline's safety check."""
+        check = self.safety_check if safety_check is None else check_safety_option(safety_check)
+        if not check:
+            return SafetyState(False)
+        return assess_conversation(inputs, rules_only=check == "rules")
 
     @property
     def needs_persona(self) -> bool:
@@ -224,7 +243,7 @@ class PersonaSupportPipeline(Pipeline):
             self._persona_extractor = load_persona_extractor(self._persona_extractor, self.device)
         return self._persona_extractor
 
-    def __call__(self, inputs, batch_size: int | None = None, safety_check: bool | None = None, **kwargs):
+    def __call__(self, inputs, batch_size: int | None = None, safety_check: bool | str | None = None, **kwargs):
         names = self.model.config.strategy_names
         single = not is_batch(inputs)
         conversations = []
@@ -241,8 +260,9 @@ class PersonaSupportPipeline(Pipeline):
         streamer = kwargs.get("streamer", self._forward_params.get("streamer"))
         if streamer is not None and len(conversations) > 1:
             raise ValueError("A streamer follows one reply: give one conversation at a time.")
-        check = self.safety_check if safety_check is None else safety_check
-        replies = [safety_reply(conversation) if check else None for conversation in conversations]
+        check = self.safety_check if safety_check is None else check_safety_option(safety_check)
+        rules_only = check == "rules"
+        replies = [safety_reply(c, rules_only=rules_only) if check else None for c in conversations]
         todo = [conversation for conversation, reply in zip(conversations, replies, strict=True) if reply is None]
         groups = [tuple(todo[i : i + batch_size]) for i in range(0, len(todo), batch_size)]
         generated = iter(
@@ -491,6 +511,7 @@ __all__ = [
     "PERSONA_CACHE_SIZE",
     "REPLY_KEYS",
     "PersonaSupportPipeline",
+    "check_safety_option",
     "load_adapter",
     "load_persona_extractor",
     "resolve_extractor",

@@ -2,8 +2,9 @@
 The PAL demo Space: a Gradio chat over `pipeline("persona-support")`. Replies stream token by token; beside the chat
 the demo shows the seeker persona PAL has inferred (editable: a correction is what the next reply reads), the support
 strategy of the last reply with PAL's distribution over the eight strategies, and controls for the strategy, the α of
-PAL's controllable generation and sampling. Messages about suicide or self-harm get a fixed safety message instead of
-a generated reply.
+PAL's controllable generation and sampling. Once a message speaks of suicide or self-harm, the conversation is in
+safety mode: every reply is a fixed safety message pointing to helplines, never a generated one, until the chat is
+cleared (`--no-safety-check` turns the check off).
 
   python space/app.py                                  # the shipped model, models/pal-esconv
   python space/app.py --model path/to/pal              # any trained PAL folder or Hub id
@@ -45,8 +46,9 @@ ALPHA_CHOICES = [
 ]
 SAFETY_LABEL = "Safety message"
 SAFETY_NOTE = (
-    "**Safety message.** This message speaks of suicide or self-harm, so PAL did not write a reply: the demo answered "
-    "with a fixed message pointing to people who can help."
+    "**Safety mode.** A message in this conversation speaks of suicide or self-harm, so PAL did not write a reply: the "
+    "demo answered with a fixed message pointing to people who can help, and it will answer every message this way "
+    "until the chat is cleared."
 )
 TINY_RANDOM_WARNING = (
     "TINY RANDOM-WEIGHT MODEL: no trained PAL model was loaded, so every reply is gibberish. Train one, or pass "
@@ -76,10 +78,11 @@ class ChatUpdate(NamedTuple):
 
 def new_session() -> dict[str, Any]:
     """
-    A session's state: the replies PAL wrote (`{"text", "strategy"}`, in order), the persona text the demo last
-    showed, and whether the user's own persona replaces the inferred one.
+    A session's state: the replies the demo sent (`{"text", "strategy"}`, in order; a safety message has strategy
+    `None`), the persona text the demo last showed, whether the user's own persona replaces the inferred one, and the
+    safety state (`None`, or a line saying which message put the conversation in safety mode).
     """
-    return {"replies": [], "persona_shown": "", "persona_pinned": False}
+    return {"replies": [], "persona_shown": "", "persona_pinned": False, "safety": None}
 
 
 def message_text(content: str | Sequence[Mapping[str, Any]]) -> str:
@@ -109,8 +112,9 @@ def pal_conversation(
 ) -> tuple[list[dict[str, str]], int]:
     """
     The conversation PAL reads from the chat history, and how many of `replies` it still holds (fewer after an undo or
-    a retry). Supporter turns are PAL's replies, with their strategy; a notice (the safety message, the length limit)
-    is left out together with the message it answers, and so are empty messages.
+    a retry). Supporter turns are the demo's replies, with their strategy; safety messages stay, with the message they
+    answer, so a conversation in safety mode stays in it; a notice (the length limit) is left out together with the
+    message it answers, and so are empty messages.
     """
     messages: list[dict[str, str]] = []
     kept = 0
@@ -121,7 +125,8 @@ def pal_conversation(
                 messages.append({"role": "user", "content": text})
         elif kept < len(replies) and replies[kept]["text"] == text:
             if text.strip():
-                messages.append({"role": "assistant", "content": text, "strategy": replies[kept]["strategy"]})
+                strategy = replies[kept].get("strategy")
+                messages.append({"role": "assistant", "content": text, "strategy": strategy})
             kept += 1
         elif messages and messages[-1]["role"] == "user":
             messages.pop()
@@ -133,7 +138,7 @@ class SupportChat:
     The demo's chat logic, free of any UI: `respond` streams PAL's reply to a message and updates the side panel.
 
     Args:
-        pipe: a persona-support pipeline; every call runs its safety check.
+        pipe: a persona-support pipeline; every call runs its safety check (unless the pipeline's is off).
         max_input_chars: longer messages are not read; the chat says so.
     """
 
@@ -200,9 +205,7 @@ class SupportChat:
 
         def run() -> None:
             try:
-                result["reply"] = self.pipe(
-                    conversation, persona=persona, safety_check=True, streamer=streamer, **options
-                )
+                result["reply"] = self.pipe(conversation, persona=persona, streamer=streamer, **options)
             except Exception as error:  # shown in the UI once the stream ends
                 result["error"] = error
                 streamer.end()
@@ -219,7 +222,14 @@ class SupportChat:
             raise gr.Error(f"PAL could not reply: {result['error']}")
         reply = result["reply"]
         if reply["safety"]:
-            yield ChatUpdate(reply["response"], gr.skip(), SAFETY_LABEL, gr.skip(), SAFETY_NOTE, session)
+            state = self.pipe.safety_state(conversation)
+            session = {
+                **session,
+                "replies": [*session["replies"], {"text": reply["response"], "strategy": None}],
+                "safety": state.describe(),
+            }
+            note = f"{SAFETY_NOTE}\n\n_{state.describe()}_" if state.flagged else SAFETY_NOTE
+            yield ChatUpdate(reply["response"], gr.skip(), SAFETY_LABEL, gr.skip(), note, session)
             return
         shown = reply["response"] or "…"
         persona_shown = "\n".join(reply["persona"])
@@ -227,6 +237,7 @@ class SupportChat:
             "replies": [*session["replies"], {"text": shown, "strategy": reply["strategy"]}],
             "persona_shown": persona_shown,
             "persona_pinned": persona is not None and self.infers_persona,
+            "safety": None,
         }
         scores = strategy_frame(reply["strategy_scores"])
         yield ChatUpdate(shown, persona_shown, reply["strategy"], scores, "", session)
@@ -314,10 +325,12 @@ def load_pipeline(
     tiny_random: bool,
     persona_extractor: str | Pipeline | None = None,
     adapter: str | None = None,
+    safety_check: bool | str = True,
 ) -> PersonaSupportPipeline:
     """
     The persona-support pipeline of a PAL folder or Hub id (or of a tiny random-weight model), with its safety check
-    on. `persona_extractor` is an extractor folder or pipeline (default: the one the model's config names).
+    on (`safety_check=False` turns it off, `"rules"` runs the rule layer alone). `persona_extractor` is an extractor
+    folder or pipeline (default: the one the model's config names).
     """
     if tiny_random:
         pal, tokenizer = tiny_random_pal()
@@ -330,7 +343,7 @@ def load_pipeline(
         tokenizer=tokenizer,
         persona_extractor=persona_extractor,
         adapter=adapter,
-        safety_check=True,
+        safety_check=safety_check,
     )
 
 
@@ -347,6 +360,12 @@ def main(argv: list[str] | None = None) -> None:
     source.add_argument("--tiny-random", action="store_true", help="a tiny random-weight model (writes gibberish)")
     parser.add_argument("--persona-extractor", help="a persona extractor folder (default: the one the model names)")
     parser.add_argument("--adapter", help="a LoRA adapter folder (pal-train --lora) to load onto the model")
+    parser.add_argument(
+        "--no-safety-check",
+        action="store_true",
+        help="turn the safety check off (on by default: a conversation about suicide or self-harm gets the fixed "
+        "crisis message for every reply until the chat is cleared)",
+    )
     parser.add_argument(
         "--host",
         default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
@@ -376,7 +395,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.tiny_random:
         warning = TINY_RANDOM_WARNING
         print(f"WARNING: {warning}", flush=True)
-    pipe = load_pipeline(args.model, args.tiny_random, args.persona_extractor, args.adapter)
+    pipe = load_pipeline(args.model, args.tiny_random, args.persona_extractor, args.adapter, not args.no_safety_check)
     demo = build_demo(pipe, args.max_input_chars, args.concurrency, warning)
     demo.launch(server_name=args.host, server_port=args.port, show_error=True, footer_links=[])
 

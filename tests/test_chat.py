@@ -55,3 +55,24 @@ def test_chat_errors_and_help(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
     assert exit_info.value.code == 0 and "pal-chat" in capsys.readouterr().out
+
+
+def test_chat_stays_in_safety_mode_until_reset(capsys):
+    main(["--tiny-random", *scripted("I want to kill myself tonight.", "ok", "/reset", "I lost my job.")])
+    out = capsys.readouterr().out
+    assert out.count("pal [Safety message]:") == 2 and out.count("SAFETY MODE") == 2
+    assert "988" in out and "I'm still here" in out  # the full message, then the shorter follow-up
+    after_reset = out[out.index("(conversation reset)") :]
+    assert "Safety message" not in after_reset and "pal [" in after_reset
+
+
+def test_safety_check_can_be_turned_off(capsys):
+    main(["--tiny-random", "--no-safety-check", *scripted("I want to kill myself tonight.")])
+    out = capsys.readouterr().out
+    assert "SAFETY CHECK OFF" in out and "Safety message" not in out
+    main(["--tiny-random", "--safety-rules-only", *scripted("I want to kill myself tonight.")])
+    assert "pal [Safety message]:" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = capsys.readouterr().out
+    assert "--no-safety-check" in help_text and "--safety-rules-only" in help_text

@@ -21,7 +21,7 @@ from modeling_pal.extractor_cli import build_extractor
 from modeling_pal.lora import add_pal_lora
 from modeling_pal.persona_extraction import PersonaExtractionPipeline
 from modeling_pal.persona_support import REPLY_KEYS, as_conversation, resolve_extractor
-from modeling_pal.safety import CRISIS_RESPONSE
+from modeling_pal.safety import CRISIS_FOLLOW_UP, CRISIS_RESPONSE, INTERNATIONAL_NOTE
 
 from conftest import randomize_fusion
 
@@ -144,10 +144,9 @@ def test_extractor_runs_with_the_options_of_the_model_config(tokenizer, extracto
     assert reply["persona"] == extractor([SEEKER[:3]], num_beams=1, max_input_length=64)[0]
 
 
-def test_safety_check_answers_crisis_messages_with_the_fixed_reply(support):
+def test_safety_check_is_on_by_default_and_answers_the_whole_conversation(support):
     crisis = [*CHAT, {"role": "user", "content": "Honestly I want to die."}]
-    assert support(crisis, **GREEDY)["safety"] is False  # off by default: a generated reply
-    replies = support([crisis, CHAT[:1], "I feel suicidal."], batch_size=3, safety_check=True, **GREEDY)
+    replies = support([crisis, CHAT[:1], "I feel suicidal."], batch_size=3, **GREEDY)
     assert [reply["safety"] for reply in replies] == [True, False, True]
     for reply in (replies[0], replies[2]):
         assert reply == {
@@ -158,14 +157,24 @@ def test_safety_check_answers_crisis_messages_with_the_fixed_reply(support):
             "safety": True,
         }
     assert replies[1] == support(CHAT[:1], **GREEDY) and tuple(replies[1]) == REPLY_KEYS
-    # Only the last seeker message counts; a crisis reply reads no persona (this pipeline has no extractor).
-    moved_on = [*crisis, {"role": "assistant", "content": "I hear you."}, *CHAT[2:]]
-    assert support(moved_on, safety_check=True, **GREEDY)["safety"] is False
-    checked = pipeline("persona-support", model=support.model, tokenizer=support.tokenizer, safety_check=True)
-    assert (
-        checked(crisis)["safety"] is True
-        and checked(crisis, safety_check=False, persona=[], **GREEDY)["safety"] is False
-    )
+    # The conversation stays in safety mode: every later reply is the (shorter) follow-up, still naming the helplines.
+    moved_on = [*crisis, {"role": "assistant", "content": CRISIS_RESPONSE}, {"role": "user", "content": "ok"}]
+    follow_up = support(moved_on, **GREEDY)
+    assert follow_up["safety"] is True and follow_up["response"] == CRISIS_FOLLOW_UP
+    assert support.safety_state(moved_on).index == len(CHAT)
+    # safety_check=False turns it off, per call or at creation; "rules" runs the rule layer alone.
+    assert support(crisis, safety_check=False, **GREEDY)["safety"] is False
+    unchecked = pipeline("persona-support", model=support.model, tokenizer=support.tokenizer, safety_check=False)
+    assert unchecked(crisis, persona=[], **GREEDY)["safety"] is False and not unchecked.safety_state(crisis).flagged
+    assert support(crisis, safety_check="rules")["safety"] is True
+    with pytest.raises(ValueError, match="safety_check"):
+        support(crisis, safety_check="maybe")
+
+
+def test_non_english_risk_gets_the_international_helpline(support):
+    reply = support("quiero morirme, ya no puedo más")
+    assert reply["safety"] is True and reply["response"] == f"{CRISIS_RESPONSE}\n\n{INTERNATIONAL_NOTE}"
+    assert "https://findahelpline.com" in reply["response"]
 
 
 def test_streamer_sees_only_the_response(support):
@@ -175,7 +184,7 @@ def test_streamer_sees_only_the_response(support):
     assert "[" not in streamed and "__start__" not in streamed and streamed.split() == reply["response"].split()
     # Nothing is generated for a safety reply: the streamer ends without text, so its reader does not wait forever.
     streamer = TextIteratorStreamer(support.tokenizer, skip_prompt=True, skip_special_tokens=True)
-    assert support("I want to kill myself.", streamer=streamer, safety_check=True)["safety"] is True
+    assert support("I want to kill myself.", streamer=streamer)["safety"] is True
     assert "".join(streamer) == ""
     with pytest.raises(ValueError, match="one conversation at a time"):
         support([CHAT, "Hi."], streamer=streamer)

@@ -11,7 +11,7 @@ gr = pytest.importorskip("gradio", reason="the Space needs gradio: pip install -
 
 from modeling_pal.extractor_cli import build_extractor  # noqa: E402
 from modeling_pal.persona_extraction import PersonaExtractionPipeline  # noqa: E402
-from modeling_pal.safety import CRISIS_RESPONSE  # noqa: E402
+from modeling_pal.safety import CRISIS_FOLLOW_UP, CRISIS_RESPONSE  # noqa: E402
 
 ROOT = Path(__file__).parents[1]
 SKIP = gr.skip()
@@ -129,16 +129,28 @@ def test_long_messages_get_a_visible_notice(chat):
     assert (notice.persona, notice.strategy, notice.scores) == (SKIP, SKIP, SKIP)
 
 
-def test_crisis_message_gets_the_safety_message(chat):
+def test_crisis_message_puts_the_conversation_in_safety_mode(chat):
     _, history, session = send(chat, "I lost my job.", [], app.new_session())
     updates, history, session = send(chat, "I just want to die.", history, session)
     final = updates[-1]
     assert final.reply == CRISIS_RESPONSE and final.strategy == app.SAFETY_LABEL == "Safety message"
-    assert final.note == app.SAFETY_NOTE and "did not write a reply" in final.note
-    assert (final.persona, final.scores) == (SKIP, SKIP) and len(session["replies"]) == 1
-    # The crisis exchange stays out of the context PAL reads afterwards.
-    conversation, _ = app.pal_conversation([*history, {"role": "user", "content": "Ok."}], session["replies"])
-    assert [m["content"] for m in conversation] == ["I lost my job.", session["replies"][0]["text"], "Ok."]
+    assert final.note.startswith(app.SAFETY_NOTE) and "Safety mode" in final.note and "SAFETY MODE" in final.note
+    assert (final.persona, final.scores) == (SKIP, SKIP)
+    assert session["replies"][-1] == {"text": CRISIS_RESPONSE, "strategy": None} and session["safety"]
+    # The flagged exchange stays in the context: every later reply is the safety follow-up, however harmless.
+    conversation, kept = app.pal_conversation([*history, {"role": "user", "content": "Ok."}], session["replies"])
+    assert kept == 2 and [m["content"] for m in conversation][2:] == ["I just want to die.", CRISIS_RESPONSE, "Ok."]
+    updates, history, session = send(chat, "Ok.", history, session)
+    assert updates[-1].reply == CRISIS_FOLLOW_UP and updates[-1].strategy == app.SAFETY_LABEL
+    # A new chat starts afresh.
+    updates, _, session = send(chat, "Ok.", [], app.new_session())
+    assert updates[-1].strategy != app.SAFETY_LABEL and session["safety"] is None
+
+
+def test_safety_check_can_be_turned_off(pipe):
+    unchecked = app.SupportChat(app.load_pipeline(None, tiny_random=True, safety_check=False))
+    updates, _, session = send(unchecked, "I just want to die.", [], app.new_session())
+    assert updates[-1].strategy != app.SAFETY_LABEL and updates[-1].reply != CRISIS_RESPONSE
 
 
 def test_conversation_from_gradio_history():
@@ -174,7 +186,8 @@ def test_command_line(capsys, monkeypatch, tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         app.main(["--help"])
     out = capsys.readouterr().out
-    assert exit_info.value.code == 0 and all(flag in out for flag in ("--tiny-random", "--max-input-chars", "--port"))
+    flags = ("--tiny-random", "--max-input-chars", "--port", "--no-safety-check")
+    assert exit_info.value.code == 0 and all(flag in out for flag in flags)
     monkeypatch.delenv("PAL_MODEL", raising=False)
     monkeypatch.setattr(app, "DEFAULT_MODEL", tmp_path / "pal-esconv")
     with pytest.raises(SystemExit) as exit_info:
