@@ -6,12 +6,11 @@ cross-attends the fused states and writes `[strategy] response </s>`.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import torch
 from torch import nn
-from transformers import GenerationConfig, LogitsProcessorList, RepetitionPenaltyLogitsProcessor
+from transformers import GenerationConfig, LogitsProcessorList
 from transformers import initialization as init
 from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 from transformers.generation import GenerationMixin
@@ -25,9 +24,15 @@ from transformers.models.blenderbot_small.modeling_blenderbot_small import (
     shift_tokens_right,
 )
 from transformers.utils import can_return_tuple
+from transformers.utils.deprecation import deprecate_kwarg
 
 from .configuration_pal import PalConfig
-from .strategy_control import PalStrategyControl, mix_logits
+from .strategy_control import PalStrategyControl, mix_logits, setup_strategy_control
+
+# Up to this many rows, `lm_logits` uses the layout CPU BLAS runs fastest for a decoding step.
+DECODING_ROWS = 64
+# What of the decoder's keyword arguments the encoder also reads.
+ENCODER_KWARGS = ("output_attentions", "output_hidden_states")
 
 
 class PalContrastCache(EncoderDecoderCache):
@@ -165,16 +170,20 @@ class PalEncoder(BlenderbotSmallEncoder):
         length = max(input_ids.shape[1], persona_input_ids.shape[1])
         ids = torch.cat([pad_to_length(input_ids, length, pad_id), pad_to_length(persona_input_ids, length, pad_id)])
         mask = torch.cat([pad_to_length(attention_mask, length, 0), pad_to_length(persona_attention_mask, length, 0)])
-        outputs = super().forward(input_ids=ids, attention_mask=mask, **kwargs)
-        context, persona = outputs.last_hidden_state.split(batch_size)  # each (batch, length, d_model)
+        if kwargs.get("output_hidden_states") or kwargs.get("output_attentions"):
+            # The context's own pass, so that the states it returns are the ones the fusion reads (on the graph).
+            outputs = super().forward(input_ids=ids[:batch_size], attention_mask=mask[:batch_size], **kwargs)
+            context = outputs.last_hidden_state
+            persona = super().forward(input_ids=ids[batch_size:], attention_mask=mask[batch_size:]).last_hidden_state
+        else:  # one batched pass over context and persona
+            outputs = super().forward(input_ids=ids, attention_mask=mask, **kwargs)
+            context, persona = outputs.last_hidden_state.split(batch_size)  # each (batch, length, d_model)
         fused = self.fusion(context, persona, mask[:batch_size], mask[batch_size:])
         return PalEncoderOutput(
             last_hidden_state=fused,
             context_hidden_state=context,
-            hidden_states=None
-            if outputs.hidden_states is None
-            else tuple(h[:batch_size] for h in outputs.hidden_states),
-            attentions=None if outputs.attentions is None else tuple(a[:batch_size] for a in outputs.attentions),
+            hidden_states=outputs.hidden_states,
+            attentions=outputs.attentions,
         )
 
     def _check_ids(self, name: str, ids: torch.Tensor, mask: torch.Tensor) -> None:
@@ -203,6 +212,7 @@ class PalModel(BlenderbotSmallModel):
         self.decoder = BlenderbotSmallDecoder(config)
         self.post_init()
 
+    @deprecate_kwarg("past_key_values", "5.40.0", new_name="cache")
     @can_return_tuple
     def forward(
         self,
@@ -226,7 +236,7 @@ class PalModel(BlenderbotSmallModel):
                 persona_input_ids=persona_input_ids,
                 persona_attention_mask=persona_attention_mask,
                 inputs_embeds=inputs_embeds,
-                **kwargs,
+                **{k: v for k, v in kwargs.items() if k in ENCODER_KWARGS},
             )
             if attention_mask is None:
                 attention_mask = input_ids.ne(self.config.pad_token_id).long()
@@ -288,6 +298,7 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         if isinstance(module, PalPersonaFusion):
             init.constant_(module.persona_context_w, 1.0 / 3.0)
 
+    @deprecate_kwarg("past_key_values", "5.40.0", new_name="cache")
     @can_return_tuple
     def forward(
         self,
@@ -317,7 +328,7 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
             Set by `generate()`: the decoder then also reads the plain context states, in the same batched pass
             (its cache holds both halves), and hands those persona-free logits of the last position to the processor.
         """
-        if strategy_control is not None and strategy_control.needs_plain_logits:
+        if strategy_control is not None and strategy_control.two_view:
             if labels is not None:
                 raise ValueError("`strategy_control` is for decoding; train without it.")
             if getattr(encoder_outputs, "context_hidden_state", None) is None:
@@ -338,7 +349,20 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
             )
             logits, plain_logits = outputs.logits.split(rows)  # persona-aware and persona-free halves
             strategy_control.plain_logits = plain_logits[:, -1]
-            return Seq2SeqLMOutput(logits=logits, cache=outputs.cache, encoder_last_hidden_state=encoder_outputs[0])
+
+            def persona_half(states):
+                return None if states is None else tuple(state[:rows] for state in states)
+
+            return Seq2SeqLMOutput(
+                logits=logits,
+                cache=outputs.cache,
+                decoder_hidden_states=persona_half(outputs.decoder_hidden_states),
+                decoder_attentions=persona_half(outputs.decoder_attentions),
+                cross_attentions=persona_half(outputs.cross_attentions),
+                encoder_last_hidden_state=encoder_outputs[0],
+                encoder_hidden_states=encoder_outputs.hidden_states,
+                encoder_attentions=encoder_outputs.attentions,
+            )
         if labels is not None:
             use_cache = False
             if decoder_input_ids is None and decoder_inputs_embeds is None:
@@ -379,11 +403,15 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
 
     def lm_logits(self, hidden_states: torch.Tensor) -> torch.Tensor:
         """
-        `lm_head(hidden_states) + final_logits_bias`, computed as `W @ hᵀ`: the same product, but for the few rows of a
-        decoding step (batch 1 with strategy control has 2) CPU BLAS runs this layout several times faster.
+        `lm_head(hidden_states) + final_logits_bias`. For the few rows of a decoding step (up to `DECODING_ROWS`;
+        batch 1 with strategy control has 2) it is computed as `W @ hᵀ`, the same product, which CPU BLAS runs several
+        times faster there; for more rows (training) as `h @ Wᵀ`, whose contiguous result is faster to read.
         """
         rows = hidden_states.reshape(-1, hidden_states.shape[-1])  # (batch * length, d_model)
-        logits = torch.matmul(self.lm_head.weight, rows.T).T  # (batch * length, vocab_size)
+        if rows.shape[0] <= DECODING_ROWS:
+            logits = torch.matmul(self.lm_head.weight, rows.T).T  # (rows, vocab_size), not contiguous
+        else:  # training and teacher forcing: contiguous logits, which log_softmax reads faster
+            logits = nn.functional.linear(rows, self.lm_head.weight)
         logits = logits.reshape(*hidden_states.shape[:-1], -1)
         return logits + self.final_logits_bias.to(hidden_states.device)
 
@@ -472,39 +500,24 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         `strategy_scores` and `strategies(sequences)` afterwards); with `return_dict_in_generate=True` the output
         also carries `strategy_scores`, shape `(rows, num_strategies)`.
         """
-        processors = LogitsProcessorList(logits_processor or [])
-        given = [p for p in processors if getattr(p, "is_pal_strategy_control", False)]
         options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
         if not use_strategy_control:
+            given = [p for p in logits_processor or [] if getattr(p, "is_pal_strategy_control", False)]
             if given or any(v is not None for v in options.values()):
                 raise ValueError("Strategy options were given with `use_strategy_control=False`.")
-            return super().generate(inputs, generation_config, processors, **kwargs)
-        if processor_order not in ("original", "transformers"):
-            raise ValueError(f"processor_order must be 'original' or 'transformers', got {processor_order!r}.")
-        if given and any(v is not None for v in options.values()):
-            raise ValueError("Pass strategy options either to `generate()` or to your PalStrategyControl, not both.")
-        control = (
-            given[0]
-            if given
-            else PalStrategyControl.from_config(
-                self.config, sample_strategy=sample_strategy, **{k: v for k, v in options.items() if v is not None}
-            )
+            return super().generate(inputs, generation_config, logits_processor, **kwargs)
+        control, processors, generation_config, model_kwargs = setup_strategy_control(
+            self.config,
+            generation_config or self.generation_config,
+            logits_processor,
+            kwargs,
+            two_view=self.config.fuse_persona,  # the persona-free baseline has no second view to contrast
+            prefix_length=1,  # the decoder start token
+            sample_strategy=sample_strategy,
+            processor_order=processor_order,
+            **options,
         )
-        if not given:
-            processors.insert(0, control)
-        control.reset()
-        if not self.config.fuse_persona:
-            control.needs_plain_logits = False  # the persona-free baseline has no second view to contrast
-
-        generation_config = copy.deepcopy(generation_config or self.generation_config)
-        model_kwargs = generation_config.update(**kwargs)
-        control.log_prob_scores = (generation_config.num_beams or 1) > 1
-        penalty = generation_config.repetition_penalty
-        if processor_order == "original" and penalty not in (None, 1.0):
-            generation_config.repetition_penalty = 1.0
-            processors.insert(processors.index(control) + 1, RepetitionPenaltyLogitsProcessor(penalty))
-
-        if control.needs_plain_logits and model_kwargs.get("cache") is None:
+        if control.two_view and model_kwargs.get("cache") is None:
             model_kwargs["cache"] = PalContrastCache(DynamicCache(config=self.config), DynamicCache(config=self.config))
         input_ids = model_kwargs.pop("input_ids", inputs)
         if model_kwargs.get("encoder_outputs") is None:
@@ -517,6 +530,8 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
                 attention_mask=model_kwargs["attention_mask"],
                 persona_input_ids=model_kwargs.pop("persona_input_ids", None),
                 persona_attention_mask=model_kwargs.pop("persona_attention_mask", None),
+                output_attentions=bool(generation_config.output_attentions),
+                output_hidden_states=bool(generation_config.output_hidden_states),
             )
         output = super().generate(
             generation_config=generation_config, logits_processor=processors, strategy_control=control, **model_kwargs

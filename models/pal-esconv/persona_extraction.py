@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import torch
-from transformers import AddedToken, AutoModelForSeq2SeqLM, GenerationConfig, Pipeline
+from transformers import AddedToken, AutoModelForCausalLM, AutoModelForSeq2SeqLM, GenerationConfig, Pipeline
 from transformers.pipelines import PIPELINE_REGISTRY
 
 from .conversation import SEEKER, pad_rows, validate_conversation
@@ -44,6 +44,54 @@ PAL_FIRST_PERSONA_UTTERANCE = 3
 PAL_MAX_INPUT_LENGTH = 512
 # PAL's extractor decoding (`generate_text` in `persona_extractor/train_bart.py`).
 PAL_EXTRACTOR_DECODING: dict[str, Any] = {"num_beams": 10, "max_length": 128, "early_stopping": True}
+# A decoder-only extractor's decoding: greedy, up to 64 new tokens (its reply is a few short lines).
+CAUSAL_EXTRACTOR_DECODING: dict[str, Any] = {"num_beams": 1, "do_sample": False, "max_new_tokens": 64}
+# The source length a decoder-only extractor reads by default (what the shipped one was trained on).
+CAUSAL_MAX_INPUT_LENGTH = 256
+
+
+# The decoder-only extractor (a chat LM such as SmolLM2 with a LoRA adapter) reads this instruction as its system
+# turn, the seeker's utterances one per line as the user turn, and writes the persona sentences one per line.
+EXTRACTOR_INSTRUCTION = (
+    "Read what a person said in a conversation and list the facts they told about themselves and their life, one "
+    "short sentence per line, in the first person. Write only what they said; never add anything they did not say."
+)
+
+
+def extractor_messages(utterances: Sequence[str]) -> list[dict[str, str]]:
+    """The chat a decoder-only extractor reads: the instruction, then the utterances, one per line."""
+    return [
+        {"role": "system", "content": EXTRACTOR_INSTRUCTION},
+        {"role": "user", "content": "\n".join(" ".join(u.split()) for u in utterances)},
+    ]
+
+
+def format_persona_lines(sentences: Sequence[str]) -> str:
+    """A decoder-only extractor's reply: one persona sentence per line."""
+    return "\n".join(sentences)
+
+
+def fit_utterances(tokenizer, utterances: Sequence[str], max_tokens: int) -> EncodedUtterances:
+    """
+    The most recent utterances whose text fits `max_tokens` tokens (one line each); if the most recent alone is
+    longer, its last `max_tokens` tokens. The result says how many utterances and tokens were left out.
+    """
+    if not utterances:
+        raise ValueError("No utterances to encode.")
+    kept: list[str] = []
+    total = 0
+    for utterance in reversed(utterances):
+        length = len(tokenizer("\n" + utterance, add_special_tokens=False).input_ids)
+        if kept and total + length > max_tokens:
+            break
+        kept.insert(0, utterance)
+        total += length
+    cut = 0
+    if total > max_tokens:  # the most recent utterance alone is too long
+        ids = tokenizer(kept[0], add_special_tokens=False).input_ids
+        cut = len(ids) - max_tokens
+        kept[0] = tokenizer.decode(ids[cut:])
+    return EncodedUtterances(kept, len(utterances) - len(kept), cut)
 
 
 def add_extractor_tokens(tokenizer) -> int:
@@ -142,6 +190,14 @@ def seeker_utterances(dialogue: Sequence[str] | Sequence[Mapping]) -> list[str]:
                 raise ValueError(f"Utterance {i} is empty.")
         utterances = list(dialogue)
     return [" ".join(u.split()) for u in utterances]
+
+
+class EncodedUtterances(NamedTuple):
+    """The utterances a decoder-only extractor reads, and what fitting them cost."""
+
+    utterances: list[str]
+    dropped_utterances: int
+    cut_tokens: int
 
 
 class EncodedSource(NamedTuple):
@@ -246,7 +302,13 @@ class PersonaExtractionPipeline(Pipeline):
         super().__init__(*args, **kwargs)
         if self.tokenizer is None:
             raise ValueError("The persona-extraction pipeline needs the extractor's tokenizer.")
-        check_extractor_tokenizer(self.tokenizer)
+        self.decoder_only = not self.model.config.is_encoder_decoder
+        if self.decoder_only:
+            if self.tokenizer.chat_template is None:
+                raise ValueError("A decoder-only persona extractor needs a tokenizer with a chat template.")
+            self._generation_defaults = {**CAUSAL_EXTRACTOR_DECODING, "pad_token_id": self.tokenizer.pad_token_id}
+        else:
+            check_extractor_tokenizer(self.tokenizer)
 
     def __call__(self, inputs, batch_size: int | None = None, **kwargs):
         dialogues, single = _as_dialogues(inputs)
@@ -278,6 +340,16 @@ class PersonaExtractionPipeline(Pipeline):
         }
         return _set_only(preprocess), generate_kwargs, _set_only(postprocess)
 
+    def encode(self, utterances: Sequence[str], max_input_length: int) -> EncodedSource:
+        """The model input of one source: a seq2seq extractor's `encode_source`, or a decoder-only one's chat."""
+        if not self.decoder_only:
+            return encode_source(self.tokenizer, utterances, max_input_length)
+        fitted = fit_utterances(self.tokenizer, utterances, max_input_length)
+        ids = self.tokenizer.apply_chat_template(
+            extractor_messages(fitted.utterances), add_generation_prompt=True, tokenize=True, return_dict=False
+        )
+        return EncodedSource(list(ids), fitted.dropped_utterances, fitted.cut_tokens)
+
     def default_max_input_length(self) -> int:
         """
         The source length the extractor was trained on (`config.extractor_max_input_length`, written by `pal-extractor
@@ -286,6 +358,8 @@ class PersonaExtractionPipeline(Pipeline):
         trained = getattr(self.model.config, "extractor_max_input_length", None)
         if trained:
             return trained
+        if self.decoder_only:
+            return CAUSAL_MAX_INPUT_LENGTH
         positions = getattr(self.model.config, "max_position_embeddings", None)
         return min(PAL_MAX_INPUT_LENGTH, positions) if positions else PAL_MAX_INPUT_LENGTH
 
@@ -298,7 +372,7 @@ class PersonaExtractionPipeline(Pipeline):
             n = len(utterances)
             ends = range(PAL_FIRST_PERSONA_UTTERANCE, n + 1) if incremental else [n]
             for end in ends:
-                encoded = encode_source(self.tokenizer, utterances[:end], max_input_length)
+                encoded = self.encode(utterances[:end], max_input_length)
                 if encoded.dropped_utterances or encoded.cut_tokens:
                     logger.warning(
                         "A source of %d utterances is longer than max_input_length=%d tokens: kept its %d most recent "
@@ -312,7 +386,8 @@ class PersonaExtractionPipeline(Pipeline):
                 dropped.append(encoded.dropped_utterances)
             sizes.append(len(ends))
         if rows:
-            input_ids, attention_mask = pad_rows(rows, self.tokenizer.pad_token_id)
+            side = "left" if self.decoder_only else "right"
+            input_ids, attention_mask = pad_rows(rows, self.tokenizer.pad_token_id, side=side)
         else:
             input_ids = attention_mask = torch.zeros((0, 0), dtype=torch.long)
         return {
@@ -331,10 +406,18 @@ class PersonaExtractionPipeline(Pipeline):
         else:
             generate_kwargs = self._prepare_generate_kwargs(generate_kwargs)
             sequences = self.model.generate(input_ids=input_ids, attention_mask=attention_mask, **generate_kwargs)
+            if self.decoder_only:
+                sequences = sequences[:, input_ids.shape[1] :]  # the reply after the (left-padded) prompt
         return {"sequences": sequences, **model_inputs}
 
     def decode_sentences(self, ids: Sequence[int]) -> list[str]:
-        """The sentences of one generated sequence: the text between `<persona>` tokens, special tokens removed."""
+        """
+        The sentences of one generated sequence: the text between `<persona>` tokens (a decoder-only extractor's:
+        its lines), special tokens removed.
+        """
+        if self.decoder_only:
+            text = self.tokenizer.decode(ids, skip_special_tokens=True)
+            return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
         persona_id = self.tokenizer.convert_tokens_to_ids(PERSONA_TOKEN)
         segments: list[list[int]] = [[]]
         for token in ids:
@@ -391,12 +474,17 @@ def save_extractor(model, tokenizer, output_dir: str | Path, max_input_length: i
 
 
 PIPELINE_REGISTRY.register_pipeline(
-    "persona-extraction", pipeline_class=PersonaExtractionPipeline, pt_model=AutoModelForSeq2SeqLM, type="text"
+    "persona-extraction",
+    pipeline_class=PersonaExtractionPipeline,
+    pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM),
+    type="text",
 )
 
 __all__ = [
     "EXTRACTOR_TOKENS",
     "PAL_BANNED_PHRASES",
+    "CAUSAL_EXTRACTOR_DECODING",
+    "EXTRACTOR_INSTRUCTION",
     "PAL_EXTRACTOR_DECODING",
     "PAL_FIRST_PERSONA_UTTERANCE",
     "EncodedSource",
@@ -404,8 +492,11 @@ __all__ = [
     "add_extractor_tokens",
     "check_extractor_tokenizer",
     "encode_source",
+    "extractor_messages",
+    "fit_utterances",
     "filter_persona",
     "format_source",
+    "format_persona_lines",
     "format_target",
     "pesconv_persona",
     "save_extractor",

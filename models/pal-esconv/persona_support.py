@@ -21,10 +21,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, Pipeline
+from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, Pipeline
 from transformers.pipelines import PIPELINE_REGISTRY
 from transformers.utils import logging
 
+from .chat_layout import chat_views, persona_message, render_prompt
 from .conversation import (
     SUPPORTER,
     decode_response,
@@ -64,9 +65,11 @@ def resolve_extractor(reference: str, model_folder: str | None) -> str:
 
 
 def load_persona_extractor(location: str | os.PathLike, device=None) -> PersonaExtractionPipeline:
-    """The persona-extraction pipeline of an extractor folder or hub id."""
+    """The persona-extraction pipeline of an extractor folder or hub id (seq2seq or decoder-only)."""
     try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(location)
+        decoder_only = not AutoConfig.from_pretrained(location).is_encoder_decoder
+        model_class = AutoModelForCausalLM if decoder_only else AutoModelForSeq2SeqLM
+        model = model_class.from_pretrained(location)
         tokenizer = AutoTokenizer.from_pretrained(location)
     except (OSError, ValueError) as error:
         raise ValueError(
@@ -205,9 +208,9 @@ class PersonaSupportPipeline(Pipeline):
         self.persona_cache: OrderedDict[tuple[str, ...], list[str]] = OrderedDict()
 
     @property
-    def needs_persona(self) -> bool:
-        """Whether the model reads a persona (fused, or written before the context by the hard-prompt baseline)."""
-        return self.model.config.fuse_persona or self.model.config.persona_in_context
+    def chat_model(self) -> bool:
+        """Whether the model is a decoder-only PAL chat model (`PalLlamaForCausalLM`) rather than BlenderBot-small."""
+        return not self.model.config.is_encoder_decoder
 
     def safety_state(self, inputs, safety_check: bool | str | None = None) -> SafetyState:
         """The safety state of one conversation (a list of messages or a string) under the pipeline's safety check."""
@@ -215,6 +218,15 @@ class PersonaSupportPipeline(Pipeline):
         if not check:
             return SafetyState(False)
         return assess_conversation(inputs, rules_only=check == "rules")
+
+    @property
+    def needs_persona(self) -> bool:
+        """Whether the model reads a persona (fused, in the prompt, or before the context by the hard-prompt
+        baseline)."""
+        config = self.model.config
+        if self.chat_model:
+            return config.use_persona
+        return config.fuse_persona or config.persona_in_context
 
     @property
     def persona_extractor(self) -> Pipeline | None:
@@ -290,7 +302,25 @@ class PersonaSupportPipeline(Pipeline):
         The persona of each conversation by PAL's rule: `None` before the seeker's 3rd utterance, else the sentences
         the extractor infers from all seeker utterances so far (one extractor call for those not in the cache).
         """
-        keys = [tuple(seeker_utterances(conversation)) for conversation in conversations]
+        return self.personas_of([tuple(seeker_utterances(conversation)) for conversation in conversations])
+
+    def persona_lists(self, conversations: Sequence[Sequence[Mapping]]) -> list[list[list[str]]]:
+        """
+        PESConv's `persona_list` of each conversation: the persona after each seeker utterance from the 3rd on (what
+        a PAL chat model reads before each supporter turn), inferred in one extractor call for the prefixes not in
+        the cache.
+        """
+        utterances = [tuple(seeker_utterances(conversation)) for conversation in conversations]
+        prefixes = [[u[:end] for end in range(PAL_FIRST_PERSONA_UTTERANCE, len(u) + 1)] for u in utterances]
+        found = self.personas_of([key for keys in prefixes for key in keys])
+        lists, start = [], 0
+        for keys in prefixes:
+            lists.append([list(p) for p in found[start : start + len(keys)]])
+            start += len(keys)
+        return lists
+
+    def personas_of(self, keys: Sequence[tuple[str, ...]]) -> list[list[str] | None]:
+        """The persona inferred from each sequence of seeker utterances (`None` for fewer than 3), cached."""
         found: dict[tuple[str, ...], list[str]] = {}
         for key in keys:
             if key in self.persona_cache:
@@ -327,7 +357,45 @@ class PersonaSupportPipeline(Pipeline):
         batch, _ = encode_pal_inputs(self.tokenizer, [context], personas, config.max_input_length)
         return batch["input_ids"][0].tolist(), batch["persona_input_ids"][0].tolist() if personas else None
 
+    def chat_inputs(self, conversations, persona: list[str] | None) -> dict:
+        """Both views of each conversation's prompt for a PAL chat model, and the persona each reply reads."""
+        config = self.model.config
+        if not self.needs_persona:
+            if persona:
+                logger.warning_once("This model reads no persona (config.use_persona=False): `persona` is ignored.")
+            lists = [None] * len(conversations)
+        elif persona is not None:
+            lists = [None] * len(conversations)
+        else:
+            lists = self.persona_lists(conversations)
+        persona_rows, plain_rows, used = [], [], []
+        for conversation, persona_list in zip(conversations, lists, strict=True):
+            views = chat_views(conversation, persona_list, config.system_prompt, config.strategy_names)
+            persona_view = views.persona_view
+            if self.needs_persona and persona:
+                persona_view = [*persona_view, persona_message(persona)]
+            views_to_render = (persona_view, views.plain_view)
+            prompts = [render_prompt(self.tokenizer, view, config.max_input_length) for view in views_to_render]
+            if prompts[0].dropped_messages:
+                logger.warning(
+                    "The conversation is longer than the model reads (max_input_length=%d tokens): its %d oldest "
+                    "messages were left out.",
+                    config.max_input_length,
+                    prompts[0].dropped_messages,
+                )
+            persona_rows.append(prompts[0].input_ids)
+            plain_rows.append(prompts[1].input_ids)
+            if not self.needs_persona:
+                used.append([])
+            elif persona is not None:
+                used.append(list(persona))
+            else:
+                used.append(persona_list[-1] if persona_list else [])
+        return {"input_ids": persona_rows, "plain_input_ids": plain_rows, "persona": used}
+
     def preprocess(self, conversations, persona: list[str] | None = None):
+        if self.chat_model:
+            return self.chat_inputs(conversations, persona)
         if not self.needs_persona:
             if persona:
                 logger.warning_once("This model reads no persona (config.fuse_persona=False): `persona` is ignored.")
@@ -360,8 +428,10 @@ class PersonaSupportPipeline(Pipeline):
         return list(groups.values())
 
     def _forward(self, model_inputs, **generate_kwargs):
-        contexts, personas = model_inputs["input_ids"], model_inputs["persona_input_ids"]
         generate_kwargs = {**self._prepare_generate_kwargs(generate_kwargs), "return_dict_in_generate": True}
+        if self.chat_model:
+            return self._chat_forward(model_inputs, generate_kwargs)
+        contexts, personas = model_inputs["input_ids"], model_inputs["persona_input_ids"]
         pad_id = self.tokenizer.pad_token_id
         sequences, scores = [None] * len(contexts), [None] * len(contexts)
         for rows in self.decoding_groups(contexts, personas):
@@ -376,9 +446,46 @@ class PersonaSupportPipeline(Pipeline):
                 sequences[i], scores[i] = output["sequences"][j], output["strategy_scores"][j * step]
         return {"sequences": sequences, "strategy_scores": scores, "persona": model_inputs["persona"]}
 
+    def _chat_forward(self, model_inputs, generate_kwargs):
+        """A PAL chat model's replies: both views left-padded into one batch, decoded in one `generate` call."""
+        pad_id = self.tokenizer.pad_token_id
+        ids, mask = pad_rows(model_inputs["input_ids"], pad_id, side="left")
+        plain_ids, plain_mask = pad_rows(model_inputs["plain_input_ids"], pad_id, side="left")
+        output = self.model.generate(
+            input_ids=ids.to(self.device),
+            attention_mask=mask.to(self.device),
+            plain_input_ids=plain_ids.to(self.device),
+            plain_attention_mask=plain_mask.to(self.device),
+            **generate_kwargs,
+        )
+        prompt_length = max(ids.shape[1], plain_ids.shape[1])
+        rows = len(model_inputs["input_ids"])
+        step = output["strategy_scores"].shape[0] // rows  # beams share their row's strategy distribution
+        return {
+            "sequences": [row[prompt_length:] for row in output["sequences"]],
+            "strategy_scores": [output["strategy_scores"][j * step] for j in range(rows)],
+            "persona": model_inputs["persona"],
+        }
+
     def postprocess(self, model_outputs):
         config = self.model.config
         names = dict(zip(config.strategy_token_ids, config.strategy_names, strict=True))
+        if self.chat_model:
+            return [
+                {
+                    "response": self.tokenizer.decode(sequence[1:], skip_special_tokens=True).strip(),
+                    "strategy": names[int(sequence[0])],
+                    "strategy_scores": dict(zip(config.strategy_names, scores.tolist(), strict=True)),
+                    "persona": persona,
+                    "safety": False,
+                }
+                for sequence, scores, persona in zip(
+                    model_outputs["sequences"],
+                    model_outputs["strategy_scores"],
+                    model_outputs["persona"],
+                    strict=True,
+                )
+            ]
         return [
             {
                 "response": decode_response(self.tokenizer, sequence),
@@ -394,7 +501,10 @@ class PersonaSupportPipeline(Pipeline):
 
 
 PIPELINE_REGISTRY.register_pipeline(
-    "persona-support", pipeline_class=PersonaSupportPipeline, pt_model=AutoModelForSeq2SeqLM, type="text"
+    "persona-support",
+    pipeline_class=PersonaSupportPipeline,
+    pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM),
+    type="text",
 )
 
 __all__ = [

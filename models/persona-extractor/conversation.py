@@ -98,14 +98,18 @@ def format_persona(sentences: Sequence[str]) -> str:
     return "".join(f"<persona>{s}" for s in cleaned) + "<input>"
 
 
-def pad_rows(rows: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Right-pads id lists to `(ids, mask)` tensors of shape `(len(rows), longest)`."""
+def pad_rows(rows: list[list[int]], pad_id: int, side: str = "right") -> tuple[torch.Tensor, torch.Tensor]:
+    """Pads id lists on the `side` given (`"right"`, or `"left"` for decoder-only generation) to `(ids, mask)`
+    tensors of shape `(len(rows), longest)`."""
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}.")
     length = max(len(r) for r in rows)
     ids = torch.full((len(rows), length), pad_id, dtype=torch.long)
     mask = torch.zeros((len(rows), length), dtype=torch.long)
     for i, row in enumerate(rows):
-        ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
-        mask[i, : len(row)] = 1
+        span = slice(length - len(row), length) if side == "left" else slice(0, len(row))
+        ids[i, span] = torch.tensor(row, dtype=torch.long)
+        mask[i, span] = 1
     return ids, mask
 
 

@@ -7,17 +7,28 @@ argmax (PAL), sampled (`sample_strategy=True`), or forced per row.
 Stage 2, every later token: `(1 + a_s) z_persona - a_s z_plain` with `a_s` the alpha of the row's strategy; PAL's
 added tokens are banned.
 
-`z_persona` are the scores `generate()` hands the processor; `z_plain` are the logits of the same decoder reading the
-plain, persona-free encoder states. `PalForConditionalGeneration` computes both in one batched decoder pass (its
-cache holds both halves and follows beam reordering) and hands `z_plain` to the processor it is given.
+`z_persona` are the scores `generate()` hands the processor; `z_plain` are the logits of the same model reading the
+persona-free view: the plain encoder states (`PalForConditionalGeneration`) or the prompt without its persona messages
+(`PalLlamaForCausalLM`). Both models compute the two views in one batched pass (their cache holds both halves and
+follows beam reordering) and hand `z_plain` to the processor of the current `generate` call. `setup_strategy_control`
+is the one place that prepares a generation under strategy control, for both models; it starts every call afresh
+(`PalStrategyControl.begin`), so a processor carries nothing from one `generate` call into the next.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from typing import Any
 
 import torch
-from transformers import LogitsProcessor, PreTrainedConfig
+from transformers import (
+    GenerationConfig,
+    LogitsProcessor,
+    LogitsProcessorList,
+    PreTrainedConfig,
+    RepetitionPenaltyLogitsProcessor,
+)
 
 # Per-strategy alpha of the strategy-based controllable generation, in `PAL_STRATEGIES` order.
 STRATEGY_ALPHA_PRESETS: dict[str, tuple[float, ...]] = {
@@ -25,9 +36,11 @@ STRATEGY_ALPHA_PRESETS: dict[str, tuple[float, ...]] = {
     "released": (0.5,) * 8,
     # The alternative left commented out in the released code.
     "per-strategy": (0.0, 0.75, 0.0, 0.0, 0.75, 0.75, 0.75, 0.375),
-    # No controllable generation: the paper's "PAL (alpha = 0)" ablation.
+    # No controllable generation: the paper's "PAL (alpha = 0)" ablation. "off" also sets the selection alpha to 0
+    # (unless one is given explicitly): the strategy and every token come from the persona-aware view alone.
     "off": (0.0,) * 8,
 }
+OFF = "off"
 
 
 def strategy_token(name: str) -> str:
@@ -74,12 +87,12 @@ class PalStrategyControl(LogitsProcessor):
         strategy_names (`Sequence[str]`): the strategy names.
         banned_token_ids (`Sequence[int]`): tokens banned from the response (PAL's added tokens).
         strategy_alpha (`str` or `Sequence[float]`): per-strategy alpha, or a preset name (`"released"`, ...).
-        selection_alpha (`float`): alpha of the strategy choice.
+        selection_alpha (`float`): alpha of the strategy choice (with `strategy_alpha="off"` and `None`: 0).
         strategy (`str`, `None` or a list of them, one per input row): strategies to force; `None` lets PAL choose.
         sample_strategy (`bool`): sample the strategy from its distribution (when sampling) instead of its argmax.
     """
 
-    is_pal_strategy_control = True  # recognised by `PalForConditionalGeneration.generate`, also across code copies
+    is_pal_strategy_control = True  # recognised by `setup_strategy_control`, also across code copies
 
     def __init__(
         self,
@@ -87,7 +100,7 @@ class PalStrategyControl(LogitsProcessor):
         strategy_names: Sequence[str],
         banned_token_ids: Sequence[int],
         strategy_alpha: str | Sequence[float] = "released",
-        selection_alpha: float = 0.075,
+        selection_alpha: float | None = 0.075,
         strategy: str | None | Sequence[str | None] = None,
         sample_strategy: bool = False,
     ):
@@ -95,14 +108,33 @@ class PalStrategyControl(LogitsProcessor):
         self.strategy_names = list(strategy_names)
         self.banned_token_ids = list(banned_token_ids)
         self.strategy_alpha = resolve_strategy_alpha(strategy_alpha, len(self.strategy_names))
-        self.selection_alpha = float(selection_alpha)
+        off = isinstance(strategy_alpha, str) and strategy_alpha == OFF
+        self.selection_alpha = 0.0 if off and selection_alpha is None else float(selection_alpha)
         self.sample_strategy = sample_strategy
         self.forced = self._resolve_forced(strategy)
-        self.needs_plain_logits = any(a != 0 for a in self.strategy_alpha) or self.selection_alpha != 0
-        # Set by `PalForConditionalGeneration.generate` before decoding starts:
-        self.log_prob_scores = False  # beam search hands processors log-probabilities: renormalize after mixing
-        self.plain_logits: torch.Tensor | None = None  # (rows, vocab), delivered by the model before each call
         self._tensors: dict[str, torch.Tensor] = {}
+        self.begin(two_view=self.needs_plain_logits, prefix_length=1)
+
+    @property
+    def needs_plain_logits(self) -> bool:
+        """Whether these alphas contrast anything (all of them 0: the persona-aware logits are used as they are)."""
+        return any(a != 0 for a in self.strategy_alpha) or self.selection_alpha != 0
+
+    def begin(self, two_view: bool, prefix_length: int, log_prob_scores: bool = False) -> None:
+        """
+        Starts a generation (called by `setup_strategy_control`): everything of an earlier call is forgotten.
+
+        Args:
+            two_view: whether the model hands persona-free logits before each step (a model without a persona
+                has no second view; alphas then have nothing to contrast).
+            prefix_length: length of the prefix the strategy follows (1: an encoder-decoder's start token; the
+                prompt length for a decoder-only model), i.e. the column of the strategy token.
+            log_prob_scores: beam search hands processors log-probabilities: renormalize after mixing.
+        """
+        self.two_view = two_view and self.needs_plain_logits
+        self.prefix_length = prefix_length
+        self.log_prob_scores = log_prob_scores
+        self.plain_logits: torch.Tensor | None = None  # (rows, vocab), delivered by the model before each call
         self.strategy_scores: torch.Tensor | None = None  # (rows, num_strategies), filled at the strategy step;
         # a prefix that already holds the strategies (given by the caller) leaves it None
 
@@ -110,7 +142,8 @@ class PalStrategyControl(LogitsProcessor):
     def from_config(cls, config: PreTrainedConfig, **kwargs) -> PalStrategyControl:
         """A processor with the model's strategies, banned tokens and alphas; `kwargs` override the alphas etc."""
         kwargs.setdefault("strategy_alpha", config.strategy_alpha)
-        kwargs.setdefault("selection_alpha", config.strategy_selection_alpha)
+        off = isinstance(kwargs["strategy_alpha"], str) and kwargs["strategy_alpha"] == OFF
+        kwargs.setdefault("selection_alpha", None if off else config.strategy_selection_alpha)
         return cls(config.strategy_token_ids, config.strategy_names, config.added_token_ids, **kwargs)
 
     def _resolve_forced(self, strategy) -> list[int | None] | None:
@@ -127,19 +160,14 @@ class PalStrategyControl(LogitsProcessor):
             cached = self._tensors[name] = torch.tensor(values, device=device, dtype=dtype)
         return cached
 
-    def reset(self) -> None:
-        """Forgets the previous generation (called by `generate()` before it decodes)."""
-        self.plain_logits = None
-        self.strategy_scores = None
-
     def _take_plain_logits(self, rows: int) -> torch.Tensor | None:
-        if not self.needs_plain_logits:
+        if not self.two_view:
             return None
         plain, self.plain_logits = self.plain_logits, None
         if plain is None or plain.shape[0] != rows:
             raise ValueError(
-                "PalStrategyControl received no persona-free logits for this step: use it through "
-                "`PalForConditionalGeneration.generate`, which computes them."
+                "PalStrategyControl received no persona-free logits for this step: use it through a PAL model's "
+                "`generate`, which computes them."
             )
         return plain
 
@@ -153,11 +181,11 @@ class PalStrategyControl(LogitsProcessor):
         return [f for f in self.forced for _ in range(rows // len(self.forced))]
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        # input_ids: (rows, cur_len) decoder ids starting with the start token; scores: (rows, vocab)
+        # input_ids: (rows, cur_len) the prefix (start token or prompt), then what is decoded; scores: (rows, vocab)
         rows = input_ids.shape[0]
         plain = self._take_plain_logits(rows)
         strategy_ids = self._tensor("strategy_ids", self.strategy_token_ids, scores.device, torch.long)
-        if input_ids.shape[1] == 1:  # stage 1: choose the strategy
+        if input_ids.shape[1] == self.prefix_length:  # stage 1: choose the strategy
             mixed = scores if plain is None else mix_logits(scores, plain.to(scores.dtype), self.selection_alpha)
             strategy_logits = mixed[:, strategy_ids]  # (rows, num_strategies)
             self.strategy_scores = strategy_logits.float().softmax(dim=-1)
@@ -173,9 +201,10 @@ class PalStrategyControl(LogitsProcessor):
             processed = torch.full_like(scores, -float("inf"))
             processed[:, strategy_ids] = strategy_logits.masked_fill(~allowed, -float("inf"))
         else:  # stage 2: the response, contrasted with the strategy's alpha
-            matches = input_ids[:, 1:2] == strategy_ids  # (rows, num_strategies)
+            column = self.prefix_length
+            matches = input_ids[:, column : column + 1] == strategy_ids  # (rows, num_strategies)
             if self.strategy_scores is None and not bool(matches.any(dim=1).all()):
-                raise ValueError("Every decoder prefix must be `[start, strategy token, ...]` under strategy control.")
+                raise ValueError("Under strategy control, the token after the prefix must be a strategy token.")
             if plain is None:
                 processed = scores.clone()
             else:
@@ -187,9 +216,55 @@ class PalStrategyControl(LogitsProcessor):
         return processed.log_softmax(dim=-1) if self.log_prob_scores else processed
 
     def strategies(self, sequences: torch.LongTensor) -> list[str]:
-        """The strategy name of each generated sequence (its token after the start token)."""
+        """The strategy name of each generated sequence of the last call (its token after the prefix)."""
         lookup = {token: name for token, name in zip(self.strategy_token_ids, self.strategy_names, strict=True)}
-        return [lookup[int(token)] for token in sequences[:, 1]]
+        return [lookup[int(token)] for token in sequences[:, self.prefix_length]]
+
+
+def setup_strategy_control(
+    config: PreTrainedConfig,
+    generation_config: GenerationConfig | None,
+    logits_processor: LogitsProcessorList | list | None,
+    generate_kwargs: dict[str, Any],
+    *,
+    two_view: bool,
+    prefix_length: int,
+    strategy: str | list[str | None] | None = None,
+    strategy_alpha: str | list[float] | None = None,
+    selection_alpha: float | None = None,
+    sample_strategy: bool = False,
+    processor_order: str = "original",
+) -> tuple[PalStrategyControl, LogitsProcessorList, GenerationConfig, dict[str, Any]]:
+    """
+    Prepares one `generate` call of a PAL model under strategy control: the processor (the caller's
+    `PalStrategyControl` from `logits_processor`, or one built from the config and the options), started afresh for
+    this call; the processors list with it first; a copy of the generation config with `generate_kwargs` applied;
+    and the remaining model kwargs. With `processor_order="original"`, a repetition penalty is moved after the mix,
+    as PAL applied it. Returns `(control, processors, generation_config, model_kwargs)`.
+    """
+    if processor_order not in ("original", "transformers"):
+        raise ValueError(f"processor_order must be 'original' or 'transformers', got {processor_order!r}.")
+    processors = LogitsProcessorList(logits_processor or [])
+    given = [p for p in processors if getattr(p, "is_pal_strategy_control", False)]
+    options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
+    if given and (any(v is not None for v in options.values()) or sample_strategy):
+        raise ValueError("Pass strategy options either to `generate()` or to your PalStrategyControl, not both.")
+    if len(given) > 1:
+        raise ValueError("Give at most one PalStrategyControl.")
+    if given:
+        control = given[0]
+    else:
+        options = {k: v for k, v in options.items() if v is not None}
+        control = PalStrategyControl.from_config(config, sample_strategy=sample_strategy, **options)
+        processors.insert(0, control)
+    generation_config = copy.deepcopy(generation_config)
+    model_kwargs = generation_config.update(**generate_kwargs)
+    control.begin(two_view, prefix_length, log_prob_scores=(generation_config.num_beams or 1) > 1)
+    penalty = generation_config.repetition_penalty
+    if processor_order == "original" and penalty not in (None, 1.0):
+        generation_config.repetition_penalty = 1.0
+        processors.insert(processors.index(control) + 1, RepetitionPenaltyLogitsProcessor(penalty))
+    return control, processors, generation_config, model_kwargs
 
 
 __all__ = [
@@ -198,5 +273,6 @@ __all__ = [
     "find_strategy",
     "mix_logits",
     "resolve_strategy_alpha",
+    "setup_strategy_control",
     "strategy_token",
 ]
