@@ -27,7 +27,7 @@ from transformers.utils import can_return_tuple
 from transformers.utils.deprecation import deprecate_kwarg
 
 from .configuration_pal import PalConfig
-from .strategy_control import PalStrategyControl, mix_logits, setup_strategy_control
+from .strategy_control import PalStrategyControl, mix_logits, persona_half, setup_strategy_control
 
 # Up to this many rows, `lm_logits` uses the layout CPU BLAS runs fastest for a decoding step.
 DECODING_ROWS = 64
@@ -350,15 +350,12 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
             logits, plain_logits = outputs.logits.split(rows)  # persona-aware and persona-free halves
             strategy_control.plain_logits = plain_logits[:, -1]
 
-            def persona_half(states):
-                return None if states is None else tuple(state[:rows] for state in states)
-
             return Seq2SeqLMOutput(
                 logits=logits,
                 cache=outputs.cache,
-                decoder_hidden_states=persona_half(outputs.decoder_hidden_states),
-                decoder_attentions=persona_half(outputs.decoder_attentions),
-                cross_attentions=persona_half(outputs.cross_attentions),
+                decoder_hidden_states=persona_half(outputs.decoder_hidden_states, rows),
+                decoder_attentions=persona_half(outputs.decoder_attentions, rows),
+                cross_attentions=persona_half(outputs.cross_attentions, rows),
                 encoder_last_hidden_state=encoder_outputs[0],
                 encoder_hidden_states=encoder_outputs.hidden_states,
                 encoder_attentions=encoder_outputs.attentions,

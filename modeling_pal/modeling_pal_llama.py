@@ -19,7 +19,7 @@ from transformers.generation import GenerationConfig
 from transformers.modeling_outputs import CausalLMOutputWithPast
 
 from .configuration_pal_llama import PalLlamaConfig
-from .strategy_control import PalStrategyControl, setup_strategy_control
+from .strategy_control import PalStrategyControl, persona_half, setup_strategy_control
 
 
 def token_loss(
@@ -162,14 +162,11 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
         persona_logits, plain_logits = logits.split(rows)
         strategy_control.plain_logits = plain_logits[:, -1]
 
-        def persona_half(states):
-            return None if states is None else tuple(state[:rows] for state in states)
-
         return CausalLMOutputWithPast(
             logits=persona_logits,
             cache=outputs.cache,
-            hidden_states=persona_half(outputs.hidden_states),
-            attentions=persona_half(outputs.attentions),
+            hidden_states=persona_half(outputs.hidden_states, rows),
+            attentions=persona_half(outputs.attentions, rows),
         )
 
     def generate(

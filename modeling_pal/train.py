@@ -29,10 +29,10 @@ import numpy as np
 import torch
 from torch import nn
 from tqdm import tqdm
-from transformers import EvalPrediction, Seq2SeqTrainer, Seq2SeqTrainingArguments, TrainerCallback
+from transformers import EvalPrediction, Seq2SeqTrainer, Seq2SeqTrainingArguments
 
 from .bundled import load_pal_tokenizer, tiny_pal_config
-from .causal_lm import is_causal_lm_folder
+from .causal_lm import JsonLogCallback, is_causal_lm_folder
 from .configuration_pal import PalConfig
 from .convert import pal_from_blenderbot_small
 from .esconv import (
@@ -188,18 +188,6 @@ def load_examples(settings: TrainSettings, split: str, tokenizer, strategy_names
     for dialogue in tqdm(dialogues, desc=f"featurizing {split}"):
         examples.extend(featurize(dialogue, tokenizer, options, strategy_names))
     return examples
-
-
-class JsonLogCallback(TrainerCallback):
-    """Appends every log record (loss, learning rate, eval loss, ...) to `OUTPUT_DIR/log.jsonl`."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def on_log(self, args, state, control, logs=None, **kwargs):
-        if logs and state.is_world_process_zero:
-            with self.path.open("a") as f:
-                f.write(json.dumps({"step": state.global_step, "epoch": state.epoch, **logs}) + "\n")
 
 
 def pal_training_arguments(output_dir: str | Path, **options) -> Seq2SeqTrainingArguments:

@@ -29,9 +29,10 @@ from tqdm import tqdm
 from transformers import BlenderbotSmallForConditionalGeneration, Seq2SeqTrainer
 
 from .bundled import load_pal_tokenizer
+from .causal_lm import JsonLogCallback
 from .conversation import SEEKER, SUPPORTER, format_context
 from .esconv import PalCollator, load_split
-from .train import JsonLogCallback, pal_training_arguments
+from .train import pal_training_arguments
 
 logger = logging.getLogger(__name__)
 

@@ -221,6 +221,11 @@ class PalStrategyControl(LogitsProcessor):
         return [lookup[int(token)] for token in sequences[:, self.prefix_length]]
 
 
+def persona_half(states: tuple[torch.Tensor, ...] | None, rows: int) -> tuple[torch.Tensor, ...] | None:
+    """The persona-aware rows `[0, rows)` of each tensor a two-view pass returns (attentions, hidden states)."""
+    return None if states is None else tuple(state[:rows] for state in states)
+
+
 def setup_strategy_control(
     config: PreTrainedConfig,
     generation_config: GenerationConfig | None,
@@ -272,6 +277,7 @@ __all__ = [
     "PalStrategyControl",
     "find_strategy",
     "mix_logits",
+    "persona_half",
     "resolve_strategy_alpha",
     "setup_strategy_control",
     "strategy_token",
