@@ -14,7 +14,8 @@ from .modeling_pal import PalForConditionalGeneration
 from .pal_tokens import pal_token_ids
 from .persona_support import PersonaSupportPipeline
 
-# PAL's inference decoding (`codes/RUN/infer_strat.sh`): the response may take 50 tokens after `[bos, strategy]`.
+# PAL's inference decoding (`codes/RUN/infer_strat.sh`): the response may take 50 tokens after `[bos, strategy]`
+# (its `max_length=52`, `min_length=10` count the decoder start token).
 PAL_DECODING = dict(
     do_sample=True,
     temperature=0.5,
@@ -23,8 +24,8 @@ PAL_DECODING = dict(
     num_beams=1,
     repetition_penalty=1.03,
     no_repeat_ngram_size=0,
-    max_length=52,
-    min_length=10,
+    max_new_tokens=51,
+    min_new_tokens=9,
 )
 
 

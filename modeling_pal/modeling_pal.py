@@ -27,7 +27,13 @@ from transformers.utils import can_return_tuple
 from transformers.utils.deprecation import deprecate_kwarg
 
 from .configuration_pal import PalConfig
-from .strategy_control import PalStrategyControl, mix_logits, persona_half, setup_strategy_control
+from .strategy_control import (
+    PalStrategyControl,
+    mix_logits,
+    persona_half,
+    plain_generate_kwargs,
+    setup_strategy_control,
+)
 
 # Up to this many rows, `lm_logits` uses the layout CPU BLAS runs fastest for a decoding step.
 DECODING_ROWS = 64
@@ -499,9 +505,14 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         """
         options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
         if not use_strategy_control:
-            given = [p for p in logits_processor or [] if getattr(p, "is_pal_strategy_control", False)]
-            if given or any(v is not None for v in options.values()):
-                raise ValueError("Strategy options were given with `use_strategy_control=False`.")
+            start = kwargs.get("decoder_input_ids")
+            kwargs = plain_generate_kwargs(
+                generation_config or self.generation_config,
+                logits_processor,
+                kwargs,
+                1 if start is None else start.shape[-1],  # the decoder start token, or the decoder prompt given
+                options,
+            )
             return super().generate(inputs, generation_config, logits_processor, **kwargs)
         control, processors, generation_config, model_kwargs = setup_strategy_control(
             self.config,

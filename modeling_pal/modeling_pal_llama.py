@@ -19,12 +19,10 @@ from transformers.generation import GenerationConfig
 from transformers.modeling_outputs import CausalLMOutputWithPast
 
 from .configuration_pal_llama import PalLlamaConfig
-from .strategy_control import PalStrategyControl, persona_half, setup_strategy_control
+from .strategy_control import PalStrategyControl, persona_half, plain_generate_kwargs, setup_strategy_control
 
 
-def token_loss(
-    logits: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor | None = None
-) -> torch.Tensor:
+def token_loss(logits: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
     """Mean token cross-entropy over the targets that are not -100; with `weights`, `Σ w·CE / Σ w`."""
     logits = logits.reshape(-1, logits.shape[-1]).float()
     targets = targets.reshape(-1).to(logits.device)
@@ -205,9 +203,14 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
         """
         options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
         if not use_strategy_control:
-            given = [p for p in logits_processor or [] if getattr(p, "is_pal_strategy_control", False)]
-            if given or any(v is not None for v in options.values()) or plain_input_ids is not None:
-                raise ValueError("Strategy options were given with `use_strategy_control=False`.")
+            prompt = kwargs.get("input_ids", inputs)
+            kwargs = plain_generate_kwargs(
+                generation_config or self.generation_config,
+                logits_processor,
+                kwargs,
+                0 if prompt is None else prompt.shape[-1],
+                {**options, "plain_input_ids": plain_input_ids},
+            )
             return super().generate(inputs, generation_config, logits_processor, **kwargs)
         input_ids = kwargs.pop("input_ids", inputs)
         if input_ids is None:
@@ -222,7 +225,7 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
             logits_processor,
             kwargs,
             two_view=two_view,
-            prefix_length=0,  # set below, once the prompts are padded to one length
+            prefix_length=input_ids.shape[1],  # the prompt as given; set again once both views are padded
             sample_strategy=sample_strategy,
             processor_order=processor_order,
             **options,

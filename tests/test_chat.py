@@ -20,7 +20,7 @@ def test_scripted_chat_on_the_tiny_model(capsys):
 
 def test_chat_infers_the_persona_with_an_extractor(capsys, tmp_path):
     model, tokenizer = build_extractor(tiny_random=True, seed=0)
-    model.generation_config.update(num_beams=2, max_length=10)
+    model.generation_config.update(num_beams=2, max_new_tokens=9)
     save_extractor(model, tokenizer, tmp_path / "extractor")
     main(["--tiny-random", "--persona-extractor", str(tmp_path / "extractor"), *scripted(*MESSAGES)])
     out = capsys.readouterr().out
@@ -31,7 +31,7 @@ def test_chat_infers_the_persona_with_an_extractor(capsys, tmp_path):
 
 def test_independent_messages_each_open_a_conversation(capsys, tmp_path):
     model, tokenizer = build_extractor(tiny_random=True, seed=0)
-    model.generation_config.update(num_beams=2, max_length=10)
+    model.generation_config.update(num_beams=2, max_new_tokens=9)
     save_extractor(model, tokenizer, tmp_path / "extractor")
     extractor = ["--persona-extractor", str(tmp_path / "extractor")]
     main(["--tiny-random", *extractor, "--independent", *scripted(*MESSAGES)])

@@ -47,6 +47,7 @@ def test_strategy_lookup():
     config = PalConfig()
     assert config.strategy_index("Question") == 0
     assert config.strategy_index("[Others]") == len(PAL_STRATEGIES) - 1
+    assert config.strategy_index(" providing SUGGESTIONS") == config.strategy_index("[providing suggestions]") == 5
     with pytest.raises(ValueError, match="Unknown strategy 'Advice'"):
         config.strategy_index("Advice")
 

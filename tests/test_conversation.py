@@ -37,13 +37,21 @@ def test_persona_string():
         ([{"role": "user", "content": 3}], "content of type int"),
         ([{"role": "user", "content": "  "}], "Message 0 is empty"),
         ([{"role": "user"}], "must be a dict with 'role' and 'content'"),
-        ([{"role": "assistant", "content": "hi", "strategy": "Advice"}], "unknown strategy 'Advice'"),
+        ([{"role": "assistant", "content": "hi", "strategy": "Advice"}], "Message 0: Unknown strategy 'Advice'"),
+        ([("user", "hi")], r"Message 0 is a pair \('user', 'hi'\): give each message as a dict"),
+        ([{"role": "user", "content": "I lost \ud800 my job"}], "Message 0 holds an invalid character at position 7"),
         ([{"role": "user", "content": "hi", "strategy": "Question"}], "seeker message but carries a strategy"),
     ],
 )
 def test_bad_conversations(messages, error):
     with pytest.raises(ValueError, match=error):
         validate_conversation(messages, ["Question"])
+
+
+def test_strategy_names_match_whatever_their_case():
+    messages = [{"role": "assistant", "content": "Hi.", "strategy": " question "}, {"role": "user", "content": "Hi."}]
+    assert validate_conversation(messages, ["Question"])[0]["strategy"] == "Question"
+    assert validate_conversation(tuple(messages), ["Question"])[1]["role"] == "seeker"
 
 
 def test_over_long_context_keeps_its_last_tokens(tokenizer, caplog):

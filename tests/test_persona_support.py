@@ -48,7 +48,7 @@ class CountingExtractor(PersonaExtractionPipeline):
 @pytest.fixture(scope="module")
 def extractor_parts():
     model, tokenizer = build_extractor(tiny_random=True, seed=0)
-    model.generation_config.update(num_beams=2, max_length=10)
+    model.generation_config.update(num_beams=2, max_new_tokens=9)
     return model.eval(), tokenizer
 
 

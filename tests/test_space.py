@@ -44,7 +44,7 @@ def chat(pipe):
 @pytest.fixture(scope="module")
 def chat_with_extractor():
     model, tokenizer = build_extractor(tiny_random=True, seed=0)
-    model.generation_config.update(num_beams=2, max_length=10)
+    model.generation_config.update(num_beams=2, max_new_tokens=9)
     extractor = PersonaExtractionPipeline(model=model.eval(), tokenizer=tokenizer, device="cpu")
     support = app.load_pipeline(None, tiny_random=True, persona_extractor=extractor)
     return app.SupportChat(support)

@@ -1,5 +1,7 @@
 """Strategy-based controllable generation, checked against a naive two-pass reference written here."""
 
+import warnings
+
 import pytest
 import torch
 from transformers import GenerationMixin, LogitsProcessor
@@ -173,3 +175,18 @@ def test_clear_errors(model, batch):
         model.generate(**batch, logits_processor=[control], strategy="Question")
     with pytest.raises(ValueError, match="one value per strategy"):
         model.generate(**batch, strategy_alpha=[0.1])
+
+
+def test_given_decoding_settings_win_without_warnings(model, batch, caplog):
+    """The model decodes with `max_new_tokens`/`min_new_tokens` and sampling: a caller's `max_length`, `min_length`
+    or `do_sample=False` takes effect, with none of generate()'s clash warnings."""
+    model.generation_config.update(do_sample=True, temperature=0.5, top_k=10, top_p=0.9, max_new_tokens=51)
+    with caplog.at_level("WARNING"), warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        by_total = model.generate(**batch, do_sample=False, max_length=6, min_length=0)
+        by_new = model.generate(**batch, do_sample=False, max_new_tokens=5, min_new_tokens=0)
+        plain = model.generate(**batch, do_sample=False, max_length=6, min_length=0, use_strategy_control=False)
+    assert by_total.shape[1] == by_new.shape[1] == 6 and plain.shape[1] <= 6
+    assert by_total.tolist() == by_new.tolist()
+    assert [str(w.message) for w in warned] == []
+    assert "seem to have been set" not in caplog.text and "may be ignored" not in caplog.text
