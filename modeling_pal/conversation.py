@@ -152,7 +152,7 @@ def encode_pal_inputs(
         raise ValueError(f"Mismatched batch sizes: {len(contexts)} contexts but {len(personas)} personas.")
     context_rows, cut = [], []
     for i, text in enumerate(contexts):
-        ids = tokenizer.encode(text, add_special_tokens=False)
+        ids = tokenizer.encode(text, add_special_tokens=False, verbose=False)  # its length is checked here
         if not ids:
             raise ValueError(f"Context {i} is empty.")
         excess = max(0, len(ids) - max_input_length)

@@ -250,11 +250,19 @@ def test_personas_are_cached_per_seeker_prefix(support, extractor):
         ([{"role": "user", "content": "Hi."}], {"persona": "i am a nurse."}, "not one string"),
         ([CHAT, [{"role": "user", "content": "  "}]], {}, "Conversation 1: Message 0 is empty"),
         ([CHAT, CHAT[:2]], {}, "Conversation 1: The conversation ends with a supporter"),
+        ("word " * 20000, {}, r"The last message alone takes 20000 tokens, more than the model reads"),
+        ((("user", "Hi."),), {}, r"Message 0 is a pair \('user', 'Hi.'\)"),
+        ("I lost \ud800 my job.", {}, "invalid character at position 7"),
     ],
 )
 def test_bad_inputs_are_clear_errors(support, bad, options, message):
     with pytest.raises(ValueError, match=message):
         support(bad, **options)
+
+
+def test_strategy_names_in_any_case(support):
+    chat = [*CHAT[:1], {**CHAT[1], "strategy": "question"}, *CHAT[2:3]]
+    assert support(chat, strategy="providing suggestions", **GREEDY)["strategy"] == "Providing Suggestions"
 
 
 def test_extractor_requirements(tokenizer):
