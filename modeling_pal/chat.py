@@ -90,7 +90,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--strategy", help="force this strategy for every reply, e.g. 'Question'")
     parser.add_argument("--message", action="append", help="a scripted seeker message (repeatable); no prompt")
     parser.add_argument("--independent", action="store_true", help="each --message opens a new conversation")
-    parser.add_argument("--seed", type=int, default=0, help="random seed of the sampling (default 0)")
+    parser.add_argument(
+        "--seed", type=int, help="random seed of the sampling, for a reproducible session (default: a fresh one)"
+    )
     safety = parser.add_mutually_exclusive_group()
     safety.add_argument(
         "--no-safety-check",
@@ -108,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--independent needs scripted --message turns")
 
     if args.tiny_random:
-        model, tokenizer = tiny_random_pal(seed=args.seed)
+        model, tokenizer = tiny_random_pal()
         print("Loaded a TINY RANDOM-WEIGHT PAL model: its replies are gibberish (smoke test only).")
     else:
         model, tokenizer = load_pal(args.model)
@@ -126,7 +128,10 @@ def main(argv: list[str] | None = None) -> None:
     if support.needs_persona and not args.persona and support.persona_extractor is None:
         print("No persona extractor: PAL reads no persona (give --persona or --persona-extractor).")
         options["persona"] = []
-    torch.manual_seed(args.seed)
+    if args.seed is not None:
+        torch.manual_seed(args.seed)
+    else:
+        torch.seed()  # every session samples its own replies
     interactive = args.message is None
     if interactive:
         print("Type a message; /reset starts over, /quit (or Ctrl-D) ends.", file=sys.stderr)

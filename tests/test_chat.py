@@ -76,3 +76,12 @@ def test_safety_check_can_be_turned_off(capsys):
         main(["--help"])
     help_text = capsys.readouterr().out
     assert "--no-safety-check" in help_text and "--safety-rules-only" in help_text
+
+
+def test_sessions_sample_their_own_replies_unless_seeded(capsys):
+    def first_reply(*seed: str) -> str:
+        main(["--tiny-random", *seed, *scripted(MESSAGES[0])])
+        return [line for line in capsys.readouterr().out.splitlines() if line.startswith("pal [")][0]
+
+    assert first_reply("--seed", "3") == first_reply("--seed", "3")
+    assert len({first_reply() for _ in range(3)}) > 1
