@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 
 from peft import PeftModel
-from transformers import AutoTokenizer
+from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
 from .causal_lm import ADAPTER_SETTINGS, adapter_base, load_extractor_adapter
 from .configuration_pal_llama import PalLlamaConfig
@@ -85,10 +85,24 @@ def assemble(adapter_dir: str | Path, output: str | Path | None = None, force: b
 
 def load_pal(location: str | Path):
     """
-    A PAL model and its tokenizer from a model folder of either family or a shipped PAL adapter folder (assembled
-    first, once). The model is this package's class, so no remote code runs.
+    A PAL model and its tokenizer from a model folder of either family, a shipped PAL adapter folder (assembled
+    first, once), or a Hub id. A local folder loads with this package's classes, so no remote code runs; a Hub id
+    loads with the code its folder carries (`trust_remote_code`).
     """
     folder = Path(location)
+    if not folder.is_dir():
+        if folder.is_absolute() or str(location).startswith((".", "~")) or str(location).count("/") != 1:
+            raise FileNotFoundError(f"No PAL model at {location}: give a model folder, an adapter folder or a Hub id.")
+        try:
+            config = AutoConfig.from_pretrained(str(location), trust_remote_code=True)
+        except OSError as error:
+            raise FileNotFoundError(
+                f"No PAL model at {location}: there is no such folder, and as a Hub id it could not be loaded "
+                f"({error})."
+            ) from None
+        auto = AutoModelForCausalLM if config.model_type == PalLlamaConfig.model_type else AutoModelForSeq2SeqLM
+        model = auto.from_pretrained(str(location), trust_remote_code=True)
+        return model.eval(), AutoTokenizer.from_pretrained(str(location))
     if (folder / PAL_FIELDS_FILE).is_file() and (folder / "adapter_config.json").is_file():
         folder = assemble(folder)
     config_file = folder / "config.json"

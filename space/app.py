@@ -18,6 +18,9 @@ not a therapist.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import logging
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,16 +29,26 @@ from typing import Any, NamedTuple
 
 import gradio as gr
 import pandas as pd
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, Pipeline, TextIteratorStreamer, pipeline
+from transformers import Pipeline, StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer, pipeline
 
 from modeling_pal import tiny_random_pal
+from modeling_pal.assemble import load_pal
 from modeling_pal.conversation import CONTRACTION_SPACES, SPACE_BEFORE_PUNCTUATION
 from modeling_pal.persona_support import PersonaSupportPipeline
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "pal-esconv"
 MAX_INPUT_CHARS = 1000
+MAX_PERSONA_CHARS = 1000
 CONCURRENCY = 1
 QUEUE_SIZE = 32
+# Nothing in the demo takes a file: uploads to the server's upload route are refused above this size.
+MAX_FILE_SIZE = "1kb"
+# Every event that generates a reply (the chat, retry, edit and the API endpoint) shares this one concurrency bound.
+GENERATION_QUEUE = "pal-generation"
+TEMPERATURE_RANGE = (0.05, 1.5)
+TOP_P_RANGE = (0.05, 1.0)
 LET_PAL_CHOOSE = "Let PAL choose"
 # α presets of PAL's controllable generation (`strategy_alpha`), as dropdown (label, value) pairs.
 ALPHA_CHOICES = [
@@ -133,6 +146,18 @@ def pal_conversation(
     return messages, kept
 
 
+class StopWhenSet(StoppingCriteria):
+    """Stops a `generate` call once `event` is set (the reader of its stream has gone)."""
+
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+    def __call__(self, input_ids, scores, **kwargs):
+        import torch
+
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
+
+
 class SupportChat:
     """
     The demo's chat logic, free of any UI: `respond` streams PAL's reply to a message and updates the side panel.
@@ -140,14 +165,52 @@ class SupportChat:
     Args:
         pipe: a persona-support pipeline; every call runs its safety check (unless the pipeline's is off).
         max_input_chars: longer messages are not read; the chat says so.
+        max_persona_chars: a longer persona box is not read; the chat says so.
+
+    `active` is the number of replies being generated now, `max_active` the most there have been at once.
     """
 
-    def __init__(self, pipe: PersonaSupportPipeline, max_input_chars: int = MAX_INPUT_CHARS):
+    def __init__(
+        self,
+        pipe: PersonaSupportPipeline,
+        max_input_chars: int = MAX_INPUT_CHARS,
+        max_persona_chars: int = MAX_PERSONA_CHARS,
+    ):
         self.pipe = pipe
         self.max_input_chars = max_input_chars
+        self.max_persona_chars = max_persona_chars
         self.strategy_names = list(pipe.model.config.strategy_names)
         # Without an extractor, PAL reads only what the persona box says.
         self.infers_persona = pipe.needs_persona and pipe.persona_extractor is not None
+        self.active = 0
+        self.max_active = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def generating(self) -> Iterator[None]:
+        """Counts one reply being generated while the block runs."""
+        with self._lock:
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.active -= 1
+
+    def input_notice(self, message: str, persona_text: str) -> tuple[str, str] | None:
+        """`(title, text)` of the notice an input too long to read gets, or `None`."""
+        if len(message) > self.max_input_chars:
+            return "Message too long.", (
+                f"Your message has {len(message)} characters; this demo reads at most {self.max_input_chars}. "
+                "Please shorten it and send it again."
+            )
+        if len(persona_text) > self.max_persona_chars:
+            return "Persona too long.", (
+                f"The persona box has {len(persona_text)} characters; this demo reads at most "
+                f"{self.max_persona_chars}. Please shorten it and send your message again."
+            )
+        return None
 
     def persona_for_turn(self, persona_text: str, session: Mapping[str, Any]) -> list[str] | None:
         """The persona the next reply reads: the box's sentences once the user has edited it, else `None` (infer)."""
@@ -159,7 +222,11 @@ class SupportChat:
     def generation_options(
         self, strategy: str, alpha: str, do_sample: bool, temperature: float, top_p: float
     ) -> dict[str, Any]:
-        """The pipeline options of the controls."""
+        """The pipeline options of the controls (out-of-range values, which only the API can send, are refused)."""
+        ranges = (("temperature", temperature, TEMPERATURE_RANGE), ("top_p", top_p, TOP_P_RANGE))
+        for name, value, (low, high) in ranges:
+            if not isinstance(value, (int, float)) or not low <= value <= high:
+                raise gr.Error(f"{name} must be a number from {low} to {high}, got {value!r}.")
         options: dict[str, Any] = {"do_sample": bool(do_sample)}
         if do_sample:
             options.update(temperature=float(temperature), top_p=float(top_p))
@@ -184,15 +251,14 @@ class SupportChat:
         """
         Streams the reply to `message`: the text so far at each new token, then the final reply with the persona it
         read, its strategy, PAL's strategy distribution, a note (the safety message's, or empty) and the session.
+        Closing the stream early (a cancelled request) stops the generation.
         """
         session = session or new_session()
         persona_text = persona_text or ""
-        if len(message) > self.max_input_chars:
-            notice = (
-                f"Your message has {len(message)} characters; this demo reads at most {self.max_input_chars}. "
-                "Please shorten it and send it again."
-            )
-            yield ChatUpdate(notice, gr.skip(), gr.skip(), gr.skip(), f"**Message too long.** {notice}", session)
+        notice = self.input_notice(message, persona_text)
+        if notice:
+            title, text = notice
+            yield ChatUpdate(text, gr.skip(), gr.skip(), gr.skip(), f"**{title}** {text}", session)
             return
         conversation, kept = pal_conversation(history, session["replies"])
         session = {**session, "replies": session["replies"][:kept]}
@@ -201,25 +267,36 @@ class SupportChat:
         options = self.generation_options(strategy, alpha, do_sample, temperature, top_p)
 
         streamer = TextIteratorStreamer(self.pipe.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        stop = threading.Event()
         result: dict[str, Any] = {}
 
         def run() -> None:
-            try:
-                result["reply"] = self.pipe(conversation, persona=persona, streamer=streamer, **options)
-            except Exception as error:  # shown in the UI once the stream ends
-                result["error"] = error
-                streamer.end()
+            with self.generating():
+                try:
+                    result["reply"] = self.pipe(
+                        conversation,
+                        persona=persona,
+                        streamer=streamer,
+                        stopping_criteria=StoppingCriteriaList([StopWhenSet(stop)]),
+                        **options,
+                    )
+                except Exception as error:  # shown in the UI once the stream ends
+                    result["error"] = error
+                    streamer.end()
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
         text = ""
-        for piece in streamer:
-            text += piece
-            if text.strip():
-                yield ChatUpdate(clean_partial(text), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        try:
+            for piece in streamer:
+                text += piece
+                if text.strip():
+                    yield ChatUpdate(clean_partial(text), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        finally:
+            stop.set()  # if the stream was closed early, the generation stops at its next token
         thread.join()
         if "error" in result:
-            raise gr.Error(f"PAL could not reply: {result['error']}")
+            raise user_error(result["error"])
         reply = result["reply"]
         if reply["safety"]:
             state = self.pipe.safety_state(conversation)
@@ -243,6 +320,14 @@ class SupportChat:
         yield ChatUpdate(shown, persona_shown, reply["strategy"], scores, "", session)
 
 
+def user_error(error: Exception) -> gr.Error:
+    """What the page shows for a failed reply: the pipeline's own words for bad input, no internals otherwise."""
+    if isinstance(error, ValueError):
+        return gr.Error(f"PAL could not reply: {error}")
+    logger.error("PAL could not reply", exc_info=error)
+    return gr.Error("PAL could not reply because of an internal error; the server log has the details.")
+
+
 def infer_again(session: dict[str, Any] | None, persona_text: str) -> dict[str, Any]:
     """Hands the persona back to PAL: the next reply infers it again instead of reading the box."""
     return {**(session or new_session()), "persona_shown": (persona_text or "").strip(), "persona_pinned": False}
@@ -253,12 +338,15 @@ def build_demo(
     max_input_chars: int = MAX_INPUT_CHARS,
     concurrency: int = CONCURRENCY,
     warning: str | None = None,
+    chat: SupportChat | None = None,
 ) -> gr.Blocks:
     """
-    The demo's Blocks over `pipe`, queued: at most `concurrency` replies are generated at once, the others wait.
+    The demo's Blocks over `pipe` (or over `chat`, a `SupportChat` of it), queued: at most `concurrency` replies are
+    generated at once, whichever page or API call asks for them, and the others wait in line, seeing their place.
     `warning` is shown above the chat (e.g. that the model has random weights).
     """
-    chat = SupportChat(pipe, max_input_chars)
+    chat = chat or SupportChat(pipe, max_input_chars)
+    max_input_chars = chat.max_input_chars
     config = pipe.model.generation_config
     if not pipe.needs_persona:
         persona_info = "This model reads no persona."
@@ -277,6 +365,7 @@ def build_demo(
                     label="Seeker persona (one sentence per line)",
                     info=persona_info,
                     lines=3,
+                    max_length=chat.max_persona_chars,
                     elem_id="persona",
                 )
                 infer_button = gr.Button("Let PAL infer the persona again", size="sm")
@@ -298,25 +387,41 @@ def build_demo(
                     )
                     alpha = gr.Dropdown(ALPHA_CHOICES, value="default", label="α of the strategy control")
                     do_sample = gr.Checkbox(value=bool(config.do_sample), label="Sample (off: greedy)")
-                    temperature = gr.Slider(0.05, 1.5, value=config.temperature or 1.0, step=0.05, label="Temperature")
-                    top_p = gr.Slider(0.05, 1.0, value=config.top_p or 1.0, step=0.05, label="Top-p")
+                    temperature = gr.Slider(
+                        *TEMPERATURE_RANGE, value=config.temperature or 1.0, step=0.05, label="Temperature"
+                    )
+                    top_p = gr.Slider(*TOP_P_RANGE, value=config.top_p or 1.0, step=0.05, label="Top-p")
                 session = gr.State(new_session())
+        @functools.wraps(chat.respond)  # the API page shows `respond`'s parameters
+        def respond(*inputs) -> Iterator[ChatUpdate]:
+            # The chart's data goes out as the plot's JSON payload: the API endpoint sends values as they are.
+            for update in chat.respond(*inputs):
+                if isinstance(update.scores, pd.DataFrame):
+                    update = update._replace(scores=scores.postprocess(update.scores).model_dump())
+                yield update
+
         with chat_column:
             gr.ChatInterface(
-                chat.respond,
-                chatbot=gr.Chatbot(label="PAL", elem_id="chat", height=520),
+                respond,
+                # Messages are shown as the text they are, never rendered as Markdown or HTML.
+                chatbot=gr.Chatbot(label="PAL", elem_id="chat", height=520, render_markdown=False),
                 textbox=gr.Textbox(
                     placeholder=f"Tell PAL what is on your mind (up to {max_input_chars} characters)",
+                    max_length=max_input_chars,
                     elem_id="message",
                     submit_btn=True,
                     stop_btn=True,
                 ),
                 additional_inputs=[persona, strategy, alpha, do_sample, temperature, top_p, session],
                 additional_outputs=[persona, strategy_label, scores, note, session],
+                show_progress="full",  # a waiting request sees its place in the queue
                 fill_height=False,
                 analytics_enabled=False,
             )
         infer_button.click(infer_again, [session, persona], [session])
+    for block_fn in demo.fns.values():
+        if getattr(block_fn.fn, "__wrapped__", None) is respond:
+            block_fn.concurrency_id = GENERATION_QUEUE
     return demo.queue(default_concurrency_limit=concurrency, max_size=QUEUE_SIZE)
 
 
@@ -332,11 +437,7 @@ def load_pipeline(
     on (`safety_check=False` turns it off, `"rules"` runs the rule layer alone). `persona_extractor` is an extractor
     folder or pipeline (default: the one the model's config names).
     """
-    if tiny_random:
-        pal, tokenizer = tiny_random_pal()
-    else:
-        pal = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
-        tokenizer = AutoTokenizer.from_pretrained(model)
+    pal, tokenizer = tiny_random_pal() if tiny_random else load_pal(model)
     return pipeline(
         "persona-support",
         model=pal,
@@ -397,7 +498,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"WARNING: {warning}", flush=True)
     pipe = load_pipeline(args.model, args.tiny_random, args.persona_extractor, args.adapter, not args.no_safety_check)
     demo = build_demo(pipe, args.max_input_chars, args.concurrency, warning)
-    demo.launch(server_name=args.host, server_port=args.port, show_error=True, footer_links=[])
+    demo.launch(server_name=args.host, server_port=args.port, max_file_size=MAX_FILE_SIZE, footer_links=[])
 
 
 if __name__ == "__main__":

@@ -1,14 +1,18 @@
 """The demo Space's chat logic on tiny random models, its Blocks, its command line and its Hub files."""
 
+import copy
 import importlib.util
 import re
+import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 gr = pytest.importorskip("gradio", reason="the Space needs gradio: pip install -c constraints.txt -e '.[space]'")
 
+from modeling_pal import PAL_STRATEGIES  # noqa: E402
 from modeling_pal.extractor_cli import build_extractor  # noqa: E402
 from modeling_pal.persona_extraction import PersonaExtractionPipeline  # noqa: E402
 from modeling_pal.safety import CRISIS_FOLLOW_UP, CRISIS_RESPONSE  # noqa: E402
@@ -119,7 +123,7 @@ def test_persona_edit_is_honoured(chat_with_extractor):
     assert updates[-1].persona != edited and session["persona_pinned"] is False
 
 
-def test_long_messages_get_a_visible_notice(chat):
+def test_long_inputs_get_a_visible_notice(chat):
     session = {**app.new_session(), "replies": [{"text": "Hello.", "strategy": "Question"}]}
     updates = list(chat.respond("x" * 201, [], "kept", *GREEDY, session))
     assert len(updates) == 1
@@ -127,6 +131,49 @@ def test_long_messages_get_a_visible_notice(chat):
     assert "201 characters" in notice.reply and "at most 200" in notice.reply
     assert notice.note.startswith("**Message too long.**") and notice.session == session
     assert (notice.persona, notice.strategy, notice.scores) == (SKIP, SKIP, SKIP)
+    (notice,) = chat.respond("Hi.", [], "i am a nurse.\n" * 100, *GREEDY, session)
+    assert notice.note.startswith("**Persona too long.**") and "1400 characters" in notice.reply
+
+
+def test_bad_input_and_failures_are_clear_errors(chat):
+    with pytest.raises(gr.Error, match="temperature must be a number from 0.05 to 1.5, got 9"):
+        list(chat.respond("Hi.", [], "", "Let PAL choose", "default", True, 9, 0.9, app.new_session()))
+    with pytest.raises(gr.Error, match="PAL could not reply: Message 0 holds an invalid character"):
+        list(chat.respond("Hi \ud800.", [], "", *GREEDY, app.new_session()))
+    internal = app.user_error(RuntimeError("CUDA out of memory at 0x7f"))
+    assert "internal error" in internal.message and "0x7f" not in internal.message
+
+
+class Recorder:
+    """A pipeline that keeps what each call returned."""
+
+    def __init__(self, pipe):
+        self.pipe, self.replies = pipe, []
+
+    def __getattr__(self, name):
+        return getattr(self.pipe, name)
+
+    def __call__(self, *args, **kwargs):
+        self.replies.append(self.pipe(*args, **kwargs))
+        return self.replies[-1]
+
+
+def test_a_closed_stream_stops_generating(pipe):
+    chat = app.SupportChat(Recorder(pipe))
+    saved = copy.deepcopy(pipe.model.generation_config)
+    pipe.model.generation_config.update(max_new_tokens=300, min_new_tokens=300)
+    try:
+        stream = chat.respond("I lost my job.", [], "", *GREEDY, app.new_session())
+        next(stream)
+        stream.close()  # what Gradio does with a cancelled request
+        deadline = time.monotonic() + 60
+        while chat.active and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert chat.active == 0 and chat.max_active == 1
+        (reply,) = chat.pipe.replies
+        assert len(pipe.tokenizer.tokenize(reply["response"])) < 50  # stopped long before its 300 tokens
+    finally:
+        pipe.model.generation_config = saved
 
 
 def test_crisis_message_puts_the_conversation_in_safety_mode(chat):
@@ -151,6 +198,58 @@ def test_safety_check_can_be_turned_off(pipe):
     unchecked = app.SupportChat(app.load_pipeline(None, tiny_random=True, safety_check=False))
     updates, _, session = send(unchecked, "I just want to die.", [], app.new_session())
     assert updates[-1].strategy != app.SAFETY_LABEL and updates[-1].reply != CRISIS_RESPONSE
+
+
+@pytest.fixture(scope="module")
+def served():
+    """The demo on a tiny random model with slow (150-token) replies, served on loopback: (url, its SupportChat)."""
+    support = app.load_pipeline(None, tiny_random=True)
+    support.model.generation_config.update(max_new_tokens=150, min_new_tokens=150)
+    chat = app.SupportChat(support)
+    demo = app.build_demo(support, chat=chat)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, max_file_size=app.MAX_FILE_SIZE)
+    yield f"http://127.0.0.1:{port}/", chat
+    demo.close()
+
+
+def test_api_endpoint_replies(served):
+    from gradio_client import Client
+
+    url, _ = served
+    client = Client(url, verbose=False)
+    parameters = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/respond"]["parameters"]
+    assert [p["parameter_name"] for p in parameters][:2] == ["message", "persona_text"]
+    reply, persona, strategy, scores, note = client.predict("I lost my job.", "", *GREEDY, api_name="/respond")
+    assert reply and strategy in PAL_STRATEGIES and note == ""
+    assert scores["columns"] == ["strategy", "probability"] and [row[0] for row in scores["data"]] == list(PAL_STRATEGIES)
+
+
+def test_one_reply_generated_at_a_time_and_the_queue_is_shown(served):
+    from gradio_client import Client
+
+    url, chat = served
+    client = Client(url, verbose=False)
+    jobs = [client.submit(f"Message {i}.", "", *GREEDY, api_name="/respond") for i in range(4)]
+    ranks = set()
+    while not all(job.done() for job in jobs):
+        ranks |= {job.status().rank for job in jobs if job.status().code.name == "IN_QUEUE"}
+        time.sleep(0.02)
+    assert all(job.result()[0] for job in jobs) and chat.max_active == 1
+    assert ranks & {1, 2}  # waiting requests learn their place in the queue
+    # Every event that generates (chat, retry, edit, API) is in the one concurrency group.
+    demo_fns = [fn for fn in app.build_demo(chat.pipe).fns.values() if fn.concurrency_id == app.GENERATION_QUEUE]
+    assert len(demo_fns) >= 2 and {fn.name for fn in demo_fns} >= {"respond", "_submit_fn"}
+
+
+def test_uploads_are_capped(served):
+    import httpx
+
+    url, _ = served
+    response = httpx.post(f"{url}gradio_api/upload", files={"files": ("big.txt", b"x" * 100_000)})
+    assert response.status_code == 413 and "maximum allowed size" in response.text
 
 
 def test_conversation_from_gradio_history():
