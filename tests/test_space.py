@@ -224,7 +224,8 @@ def test_api_endpoint_replies(served):
     assert [p["parameter_name"] for p in parameters][:2] == ["message", "persona_text"]
     reply, persona, strategy, scores, note = client.predict("I lost my job.", "", *GREEDY, api_name="/respond")
     assert reply and strategy in PAL_STRATEGIES and note == ""
-    assert scores["columns"] == ["strategy", "probability"] and [row[0] for row in scores["data"]] == list(PAL_STRATEGIES)
+    assert scores["columns"] == ["strategy", "probability"]
+    assert [row[0] for row in scores["data"]] == list(PAL_STRATEGIES)
 
 
 def test_one_reply_generated_at_a_time_and_the_queue_is_shown(served):
