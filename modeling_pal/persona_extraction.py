@@ -479,12 +479,21 @@ def save_extractor(model, tokenizer, output_dir: str | Path, max_input_length: i
     return Path(output_dir)
 
 
-PIPELINE_REGISTRY.register_pipeline(
-    "persona-extraction",
-    pipeline_class=PersonaExtractionPipeline,
-    pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM),
-    type="text",
-)
+def register_pipeline_once(task: str, pipeline_class: type[Pipeline]) -> None:
+    """
+    Registers one of PAL's pipelines for text models of both families, unless a pipeline of that name is registered
+    already: a hub folder's copy of this code, imported by `trust_remote_code`, leaves the package's one in place
+    (instead of transformers' "already registered, overwriting" warning).
+    """
+    registered = PIPELINE_REGISTRY.supported_tasks.get(task)
+    if registered is not None and registered["impl"].__name__ == pipeline_class.__name__:
+        return
+    PIPELINE_REGISTRY.register_pipeline(
+        task, pipeline_class=pipeline_class, pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM), type="text"
+    )
+
+
+register_pipeline_once("persona-extraction", PersonaExtractionPipeline)
 
 __all__ = [
     "EXTRACTOR_TOKENS",

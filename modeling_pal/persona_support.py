@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, Pipeline
-from transformers.pipelines import PIPELINE_REGISTRY
 from transformers.utils import logging
 
 from .chat_layout import chat_views, persona_message, render_prompt
@@ -39,6 +38,7 @@ from .persona_extraction import (
     PAL_FIRST_PERSONA_UTTERANCE,
     PersonaExtractionPipeline,
     pesconv_persona,
+    register_pipeline_once,
     seeker_utterances,
 )
 from .safety import SafetyState, assess_conversation, safety_reply
@@ -518,12 +518,7 @@ class PersonaSupportPipeline(Pipeline):
         ]
 
 
-PIPELINE_REGISTRY.register_pipeline(
-    "persona-support",
-    pipeline_class=PersonaSupportPipeline,
-    pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM),
-    type="text",
-)
+register_pipeline_once("persona-support", PersonaSupportPipeline)
 
 __all__ = [
     "PERSONA_CACHE_SIZE",

@@ -65,6 +65,9 @@ def test_export_folder_is_hub_ready(tiny, batch, tmp_path):
         torch.testing.assert_close(logits, expected["logits"], rtol=0, atol=1e-6)
         generated = model.generate(**inputs, do_sample=False, num_beams=2, max_new_tokens=5)
         assert torch.equal(generated, expected["generated"]), (generated, expected["generated"])
+        from transformers import pipeline
+        pipeline("persona-support", model={str(folder)!r}, trust_remote_code=True)
+        import modeling_pal  # registers the package's own pipelines beside the folder's, silently
         print("OK")
         """
     )
@@ -73,6 +76,7 @@ def test_export_folder_is_hub_ready(tiny, batch, tmp_path):
         [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0 and result.stdout.strip().endswith("OK"), result.stderr[-3000:]
+    assert "already registered" not in result.stderr
 
 
 def test_export_refuses_a_mismatched_tokenizer(tokenizer, tmp_path):
