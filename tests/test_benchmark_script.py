@@ -24,3 +24,15 @@ def test_chat_model_benchmark_prints_the_comparison_table(capsys):
     out = capsys.readouterr().out
     assert "| batch | beams | (a) plain s" in out
     assert out.count("\n| 2 | ") == 2
+
+
+def test_space_load_script_reports_latency_errors_and_concurrency(capsys):
+    import pytest
+
+    pytest.importorskip("gradio_client")
+    import load_space
+
+    load_space.main(["--tiny-random", "--users", "2", "--messages", "1"])
+    out = capsys.readouterr().out
+    assert "replies: 2 in" in out and "errors: 0" in out and "p95" in out
+    assert "replies generated at once: at most 1 (bound 1)" in out
