@@ -23,12 +23,12 @@ from pathlib import Path
 
 import torch
 from tqdm import tqdm
-from transformers import AutoTokenizer
+from transformers import AutoTokenizer, DynamicCache
 
 from . import metrics
 from .bundled import load_pal_tokenizer
 from .chat_layout import FIRST_PERSONA_UTTERANCE, chat_views, render_prompt
-from .conversation import SEEKER, decode_response, pad_rows
+from .conversation import SEEKER, decode_response
 from .esconv import (
     FeaturizeOptions,
     PalCollator,
@@ -38,8 +38,10 @@ from .esconv import (
     load_split,
 )
 from .modeling_pal import PalForConditionalGeneration
-from .modeling_pal_llama import PalLlamaForCausalLM
+from .modeling_pal_llama import PalContrastDynamicCache, PalLlamaForCausalLM
 from .persona_extraction import split_persona
+from .prefix_sharing import shared_prefix_batch
+from .strategy_control import PalStrategyControl
 from .train_llama import dialogue_features
 
 # PAL paper, Table 3 (ACC, PPL, B-2, B-4, D-1, D-2, E-1, E-2, R-L, Cos-Sim); "?" where not available.
@@ -147,7 +149,7 @@ def llama_examples(dialogues, tokenizer, config) -> list[dict]:
     prompt (`chat_layout`), the persona the turn reads (PESConv's `persona_list` entry) and the gold reply.
     """
     examples = []
-    for dialogue in tqdm(dialogues, desc="laying out"):
+    for index, dialogue in enumerate(tqdm(dialogues, desc="laying out")):
         persona_list = [split_persona(p) for p in dialogue.persona_list] if config.use_persona else None
         seekers = 0
         for i, turn in enumerate(dialogue.turns):
@@ -166,6 +168,7 @@ def llama_examples(dialogues, tokenizer, config) -> list[dict]:
                     "persona": " ".join(persona),
                     "response": turn["content"],
                     "strategy": turn["strategy"],
+                    "dialogue": index,
                 }
             )
     return examples
@@ -201,28 +204,48 @@ def llama_perplexity(model, tokenizer, dialogues, max_decoder_length: int) -> fl
 
 @torch.no_grad()
 def llama_generate(model, tokenizer, examples: list[dict], settings: EvalSettings) -> list[dict]:
-    """PAL's inference decoding of every example with a PAL chat model, batched by prompt length."""
+    """
+    PAL's inference decoding of every example with a PAL chat model. The turns of a dialogue are decoded together,
+    whole dialogues batched up to `settings.batch_size` turns: their prompts (each a prefix of the next, the gold
+    history being the context) share one pass over the dialogue (`shared_prefix_batch`), in each view.
+    """
     torch.manual_seed(settings.seed)
     names = dict(zip(model.config.strategy_token_ids, model.config.strategy_names, strict=True))
     options = {} if settings.strategy_alpha is None else {"strategy_alpha": settings.strategy_alpha}
     if settings.max_new_tokens is not None:
         options["max_new_tokens"] = settings.max_new_tokens
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i]["input_ids"]))
+    alphas = {k: v for k, v in options.items() if k == "strategy_alpha"}
+    two_view = model.config.use_persona and PalStrategyControl.from_config(model.config, **alphas).needs_plain_logits
+    dialogues: dict[int, list[int]] = {}
+    for i, example in enumerate(examples):
+        dialogues.setdefault(example["dialogue"], []).append(i)
+    batches: list[list[list[int]]] = [[]]
+    for turns in dialogues.values():
+        if batches[-1] and sum(map(len, batches[-1])) + len(turns) > settings.batch_size:
+            batches.append([])
+        batches[-1].append(turns)
     outputs: list[dict | None] = [None] * len(examples)
     pad_id = tokenizer.pad_token_id
-    for start in tqdm(range(0, len(order), settings.batch_size), desc="generating"):
-        chunk = order[start : start + settings.batch_size]
-        ids, mask = pad_rows([examples[i]["input_ids"] for i in chunk], pad_id, side="left")
-        plain_ids, plain_mask = pad_rows([examples[i]["plain_input_ids"] for i in chunk], pad_id, side="left")
-        sequences = model.generate(
-            input_ids=ids.to(model.device),
-            attention_mask=mask.to(model.device),
-            plain_input_ids=plain_ids.to(model.device),
-            plain_attention_mask=plain_mask.to(model.device),
-            **options,
-        )
-        prompt_length = max(ids.shape[1], plain_ids.shape[1])
-        for i, row in zip(chunk, sequences[:, prompt_length:], strict=True):
+    for batch in tqdm(batches, desc="generating", unit="batch"):
+        chunk = [i for turns in batch for i in turns]
+        groups, start = [], 0
+        for turns in batch:
+            groups.append(list(range(start, start + len(turns))))
+            start += len(turns)
+        prompts = [examples[i]["input_ids"] for i in chunk]
+        if two_view:
+            prompts += [examples[i]["plain_input_ids"] for i in chunk]
+            groups += [[i + len(chunk) for i in group] for group in groups]
+        cache_class = PalContrastDynamicCache if two_view else DynamicCache
+        ids, mask, cache = shared_prefix_batch(model, prompts, groups, pad_id, cache_class)
+        rows = len(chunk)
+        inputs = {"input_ids": ids[:rows], "attention_mask": mask[:rows]}
+        if two_view:
+            inputs.update(plain_input_ids=ids[rows:], plain_attention_mask=mask[rows:])
+        if cache is not None:
+            inputs["cache"] = cache
+        sequences = model.generate(**inputs, **options)
+        for i, row in zip(chunk, sequences[:, ids.shape[1] :], strict=True):
             example = examples[i]
             outputs[i] = {
                 "context": example["context"],

@@ -141,8 +141,8 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
             attention_mask = input_ids.new_ones((rows, past + input_ids.shape[1]))
         if plain_attention_mask is None:
             plain_attention_mask = plain_input_ids.new_ones((rows, prompt_length))
-        if past == 0:  # the prompts
-            ids = torch.cat([input_ids, plain_input_ids])  # (2 rows, prompt length)
+        if past < prompt_length:  # the prompts, or what of them a cache given to generate() does not hold
+            ids = torch.cat([input_ids, plain_input_ids[:, past:]])  # (2 rows, prompt length - past)
             mask = torch.cat([attention_mask, plain_attention_mask])
         else:  # the token(s) just decoded, the same in both views
             ids = input_ids.repeat(2, 1)  # (2 rows, new)

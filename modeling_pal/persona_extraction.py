@@ -398,14 +398,19 @@ class PersonaExtractionPipeline(Pipeline):
     def _forward(self, model_inputs, **generate_kwargs):
         generate_kwargs = self._prepare_generate_kwargs(generate_kwargs)
         if self.decoder_only:
+            prompts, pad_id = model_inputs.pop("prompts"), self.tokenizer.pad_token_id
+            if not prompts:
+                return {"sequences": torch.zeros((0, 0), dtype=torch.long), **model_inputs}
+            config = generate_kwargs.get("generation_config") or self.model.generation_config
+            if generate_kwargs.get("num_beams", config.num_beams or 1) > 1:  # beam search reads each prompt whole
+                input_ids, attention_mask = pad_rows(prompts, pad_id, side="left")
+                sequences = self.model.generate(input_ids=input_ids, attention_mask=attention_mask, **generate_kwargs)
+                return {"sequences": sequences[:, input_ids.shape[1] :], **model_inputs}
             # The prompts of one dialogue (one per prefix of its utterances) are read in one pass over the longest.
-            prompts, starts = model_inputs.pop("prompts"), [0]
+            starts = [0]
             for size in model_inputs["sizes"]:
                 starts.append(starts[-1] + size)
             groups = [list(range(a, b)) for a, b in zip(starts, starts[1:], strict=False) if b > a]
-            if not prompts:
-                return {"sequences": torch.zeros((0, 0), dtype=torch.long), **model_inputs}
-            pad_id = self.tokenizer.pad_token_id
             sequences = generate_with_shared_prefixes(self.model, prompts, groups, pad_id, **generate_kwargs)
             return {"sequences": sequences, **model_inputs}
         input_ids = model_inputs.pop("input_ids")

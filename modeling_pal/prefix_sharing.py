@@ -23,17 +23,20 @@ def common_prefix_length(a: Sequence[int], b: Sequence[int]) -> int:
 
 
 @torch.no_grad()
-def generate_with_shared_prefixes(
-    model, prompts: Sequence[Sequence[int]], groups: Sequence[Sequence[int]], pad_id: int, **generate_kwargs
-) -> torch.LongTensor:
+def shared_prefix_batch(
+    model,
+    prompts: Sequence[Sequence[int]],
+    groups: Sequence[Sequence[int]],
+    pad_id: int,
+    cache_class: type[DynamicCache] = DynamicCache,
+) -> tuple[torch.LongTensor, torch.LongTensor, DynamicCache | None]:
     """
-    What `model.generate` (a decoder-only model) writes after each of `prompts` (token id lists), with the prompts of
-    each group (indices into `prompts`) read once: the group's longest prompt runs through the model a single time,
-    and every prompt of the group starts from its longest common prefix with that one, so only its own tail is
-    computed. Rows are laid out as `[pad…][shared prefix][pad…][tail]`: the attention mask hides the pads and the
-    positions count only real tokens, so each row reads exactly its prompt. Returns the new tokens,
-    `(len(prompts), new_tokens)` (rows that ended early padded as `generate` pads them); `pad_id` fills the
-    layout's gaps.
+    `prompts` (token id lists) of a decoder-only `model` as one batch to `generate` from, with the prompts of each
+    group (indices into `prompts`) read once: the group's longest prompt runs through the model a single time, and
+    every prompt of the group starts from its longest common prefix with that one, so only its own tail is left to
+    compute. Rows are laid out as `[pad…][shared prefix][pad…][tail]`: the attention mask hides the pads and the
+    positions count only real tokens, so each row reads exactly its prompt. Returns `(input_ids, attention_mask,
+    cache)`; the cache (a `cache_class`, `None` if nothing is shared) holds the prefix columns.
     """
     if sorted(i for group in groups for i in group) != list(range(len(prompts))):
         raise ValueError("`groups` must cover every prompt exactly once.")
@@ -49,47 +52,55 @@ def generate_with_shared_prefixes(
     ]
     width = max(shared)
     tail_width = max(len(p) - s for p, s in zip(prompts, shared, strict=True))
-
-    # 1. The shared prefixes: every group's longest prompt once, right-padded into one batch.
-    prefix_length = [max((shared[i] for i in group), default=0) for group in groups]
-    base_ids = torch.full((len(groups), max(max(prefix_length), 1)), pad_id, dtype=torch.long, device=device)
-    base_mask = torch.zeros_like(base_ids)
-    for g, length in enumerate(prefix_length):
-        base_ids[g, :length] = torch.tensor(prompts[bases[g]][:length], device=device)
-        base_mask[g, :length] = 1
-    layers = None
-    if width:
-        output = model(input_ids=base_ids, attention_mask=base_mask, use_cache=True)
-        cache = output.cache
-        layers = [(layer.keys, layer.values) for layer in cache.layers]  # each (groups, kv_heads, length, head_dim)
-
-    # 2. Each row: its prefix's cached keys and values, right-aligned in `width`, then its tail, right-aligned.
     rows = len(prompts)
     input_ids = torch.full((rows, width + tail_width), pad_id, dtype=torch.long, device=device)
     attention_mask = torch.zeros_like(input_ids)
-    cache_data = []
-    if layers is not None:
-        cache_data = [
-            (
-                keys.new_zeros(rows, keys.shape[1], width, keys.shape[3]),
-                values.new_zeros(rows, values.shape[1], width, values.shape[3]),
-            )
-            for keys, values in layers
-        ]
     for i, prompt in enumerate(prompts):
         s, tail = shared[i], prompt[shared[i] :]
-        if s:
-            input_ids[i, width - s : width] = torch.tensor(prompt[:s], device=device)
-            attention_mask[i, width - s : width] = 1
-            for (keys, values), (row_keys, row_values) in zip(layers, cache_data, strict=True):
-                row_keys[i, :, width - s :] = keys[base_of[i], :, :s]
-                row_values[i, :, width - s :] = values[base_of[i], :, :s]
-        input_ids[i, input_ids.shape[1] - len(tail) :] = torch.tensor(tail, device=device)
+        input_ids[i, width - s : width] = torch.tensor(prompt[:s], dtype=torch.long, device=device)
+        attention_mask[i, width - s : width] = 1
+        input_ids[i, input_ids.shape[1] - len(tail) :] = torch.tensor(tail, dtype=torch.long, device=device)
         attention_mask[i, input_ids.shape[1] - len(tail) :] = 1
-    if cache_data:
-        generate_kwargs["cache"] = DynamicCache(cache_data, config=model.config)
+    if not width:
+        return input_ids, attention_mask, None
+
+    # The shared prefixes: every group's longest prompt once (as far as it is shared), right-padded into one batch.
+    prefix_length = [max(shared[i] for i in group) for group in groups]
+    base_ids = torch.full((len(groups), width), pad_id, dtype=torch.long, device=device)
+    base_mask = torch.zeros_like(base_ids)
+    for g, length in enumerate(prefix_length):
+        base_ids[g, :length] = torch.tensor(prompts[bases[g]][:length], dtype=torch.long, device=device)
+        base_mask[g, :length] = 1
+    layers = model(input_ids=base_ids, attention_mask=base_mask, use_cache=True).cache.layers
+    cache_data = []
+    for layer in layers:  # keys and values: (groups, kv_heads, width, head_dim) -> each row's, right-aligned
+        keys, values = (
+            layer.keys.new_zeros(rows, *layer.keys.shape[1:]),
+            layer.values.new_zeros(rows, *layer.values.shape[1:]),
+        )
+        for i, s in enumerate(shared):
+            if s:
+                keys[i, :, width - s :] = layer.keys[base_of[i], :, :s]
+                values[i, :, width - s :] = layer.values[base_of[i], :, :s]
+        cache_data.append((keys, values))
+    return input_ids, attention_mask, cache_class(cache_data, config=model.config)
+
+
+def generate_with_shared_prefixes(
+    model, prompts: Sequence[Sequence[int]], groups: Sequence[Sequence[int]], pad_id: int, **generate_kwargs
+) -> torch.LongTensor:
+    """
+    What `model.generate` (a decoder-only model, one sequence per prompt) writes after each of `prompts`, each group's
+    shared prefix read once (`shared_prefix_batch`). Returns the new tokens, `(len(prompts), new_tokens)`, rows that
+    ended early padded as `generate` pads them.
+    """
+    if generate_kwargs.get("num_beams", 1) != 1 or generate_kwargs.get("num_return_sequences", 1) != 1:
+        raise ValueError("Generation from shared prefixes writes one sequence per prompt, without beams.")
+    input_ids, attention_mask, cache = shared_prefix_batch(model, prompts, groups, pad_id)
+    if cache is not None:
+        generate_kwargs["cache"] = cache
     sequences = model.generate(input_ids=input_ids, attention_mask=attention_mask, **generate_kwargs)
     return sequences[:, input_ids.shape[1] :]
 
 
-__all__ = ["common_prefix_length", "generate_with_shared_prefixes"]
+__all__ = ["common_prefix_length", "generate_with_shared_prefixes", "shared_prefix_batch"]

@@ -111,3 +111,21 @@ def test_shipped_run_configs_are_valid():
             TrainSettings(**config["train"])
         if "evaluate" in config:
             EvalSettings(**config["evaluate"])
+
+
+@pytest.mark.parametrize("alpha", [None, "off"])
+def test_evaluate_a_chat_model(data_dir, tmp_path, alpha):  # noqa: F811
+    from modeling_pal.bundled import tiny_random_pal_llama
+    from modeling_pal.export import save_pal_chat
+
+    model, tokenizer = tiny_random_pal_llama(seed=0)
+    folder = save_pal_chat(model, tokenizer, tmp_path / "chat")
+    out = tmp_path / "eval"
+    arguments = ["--model", str(folder), "--data-dir", str(data_dir), "--split-scheme", "hf", "--split", "test"]
+    arguments += ["--pesconv", str(data_dir / "test.jsonl"), "--output-dir", str(out), "--max-new-tokens", "4"]
+    arguments += ["--batch-size", "4"] + (["--strategy-alpha", alpha] if alpha else [])
+    main(arguments)
+    result = json.loads((out / "metrics.json").read_text())
+    assert result["examples"] == 9 and result["dialogues"] == 3
+    generations = [json.loads(line) for line in (out / "generations.jsonl").read_text().splitlines()]
+    assert len(generations) == 9 and all(g["strategy"] in model.config.strategy_names for g in generations)
