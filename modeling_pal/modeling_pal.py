@@ -23,7 +23,8 @@ from transformers.models.blenderbot_small.modeling_blenderbot_small import (
     BlenderbotSmallPreTrainedModel,
     shift_tokens_right,
 )
-from transformers.utils import can_return_tuple
+from transformers.processing_utils import Unpack
+from transformers.utils import TransformersKwargs, can_return_tuple
 from transformers.utils.deprecation import deprecate_kwarg
 
 from .configuration_pal import PalConfig
@@ -132,7 +133,7 @@ class PalEncoder(BlenderbotSmallEncoder):
         persona_input_ids: torch.LongTensor | None = None,
         persona_attention_mask: torch.Tensor | None = None,
         inputs_embeds: torch.Tensor | None = None,
-        **kwargs,
+        **kwargs: Unpack[TransformersKwargs],
     ) -> PalEncoderOutput:
         r"""
         persona_input_ids (`torch.LongTensor` of shape `(batch_size, persona_length)`):
@@ -233,7 +234,7 @@ class PalModel(BlenderbotSmallModel):
         inputs_embeds: torch.Tensor | None = None,
         decoder_inputs_embeds: torch.Tensor | None = None,
         use_cache: bool | None = None,
-        **kwargs,
+        **kwargs: Unpack[TransformersKwargs],
     ) -> Seq2SeqModelOutput:
         if encoder_outputs is None:
             encoder_outputs = self.encoder(
@@ -321,7 +322,7 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         labels: torch.LongTensor | None = None,
         use_cache: bool | None = None,
         strategy_control: PalStrategyControl | None = None,
-        **kwargs,
+        **kwargs: Unpack[TransformersKwargs],
     ) -> Seq2SeqLMOutput:
         r"""
         persona_input_ids (`torch.LongTensor` of shape `(batch_size, persona_length)`):

@@ -17,6 +17,8 @@ from transformers import LlamaForCausalLM, LogitsProcessorList
 from transformers.cache_utils import DynamicCache
 from transformers.generation import GenerationConfig
 from transformers.modeling_outputs import CausalLMOutputWithPast
+from transformers.processing_utils import Unpack
+from transformers.utils import TransformersKwargs
 
 from .configuration_pal_llama import PalLlamaConfig
 from .strategy_control import PalStrategyControl, persona_half, plain_generate_kwargs, setup_strategy_control
@@ -84,7 +86,7 @@ class PalLlamaForCausalLM(LlamaForCausalLM):
         plain_input_ids: torch.LongTensor | None = None,
         plain_attention_mask: torch.Tensor | None = None,
         strategy_control: PalStrategyControl | None = None,
-        **kwargs,
+        **kwargs: Unpack[TransformersKwargs],
     ) -> CausalLMOutputWithPast:
         r"""
         label_weights (`torch.Tensor` of shape `(batch_size, length)`, *optional*):

@@ -53,3 +53,14 @@ def test_chat_model_generate_returns_attentions_and_hidden_states_under_strategy
     out = model.generate(input_ids=ids, plain_input_ids=plain, do_sample=False, max_new_tokens=3, **OUTPUTS)
     assert out["attentions"] is not None and out["hidden_states"] is not None
     assert out["attentions"][0][0].shape[0] == 1
+
+
+def test_forwards_declare_transformers_kwargs():
+    import inspect
+
+    from modeling_pal.modeling_pal import PalEncoder, PalForConditionalGeneration, PalModel
+    from modeling_pal.modeling_pal_llama import PalLlamaForCausalLM
+
+    for cls in (PalEncoder, PalModel, PalForConditionalGeneration, PalLlamaForCausalLM):
+        annotation = inspect.signature(cls.forward).parameters["kwargs"].annotation
+        assert "Unpack[TransformersKwargs]" in str(annotation), cls
