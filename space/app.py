@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import html
 import logging
 import os
 import threading
@@ -29,6 +30,7 @@ from typing import Any, NamedTuple
 
 import gradio as gr
 import pandas as pd
+from gradio.components.chatbot import TextMessage
 from transformers import Pipeline, StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer, pipeline
 
 from modeling_pal import tiny_random_pal
@@ -144,6 +146,27 @@ def pal_conversation(
         elif messages and messages[-1]["role"] == "user":
             messages.pop()
     return messages, kept
+
+
+class TextChatbot(gr.Chatbot):
+    """
+    A `gr.Chatbot` that shows messages as the text they are: escaped on the way to the page, where the Chatbot would
+    render HTML, and unescaped on the way back, so the chat logic reads what was typed.
+    """
+
+    is_template = True  # the page draws it with the Chatbot's own frontend
+
+    def _postprocess_content(self, chat_message):
+        message = super()._postprocess_content(chat_message)
+        if isinstance(message, TextMessage):
+            message.text = html.escape(message.text, quote=False)
+        return message
+
+    def _preprocess_content(self, chat_message):
+        content = super()._preprocess_content(chat_message)
+        if content.get("type") == "text":
+            content["text"] = html.unescape(content["text"])
+        return content
 
 
 class StopWhenSet(StoppingCriteria):
@@ -404,7 +427,7 @@ def build_demo(
             gr.ChatInterface(
                 respond,
                 # Messages are shown as the text they are, never rendered as Markdown or HTML.
-                chatbot=gr.Chatbot(label="PAL", elem_id="chat", height=520, render_markdown=False),
+                chatbot=TextChatbot(label="PAL", elem_id="chat", height=520, render_markdown=False),
                 textbox=gr.Textbox(
                     placeholder=f"Tell PAL what is on your mind (up to {max_input_chars} characters)",
                     max_length=max_input_chars,

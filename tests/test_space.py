@@ -307,3 +307,12 @@ def test_space_requirements_are_pinned_to_the_tested_versions():
     for name, version in pins.items():
         assert constraints[name] == version.removesuffix("+cpu"), name
     assert constraints["gradio"] == readme.space_card(["m"]).data.sdk_version
+
+
+def test_chat_messages_are_text_not_html():
+    bot = app.TextChatbot()
+    typed = "I lost my <b>job</b> &amp; more"
+    shown = bot.postprocess([{"role": "user", "content": typed}])
+    assert shown.root[0].content[0].text == "I lost my &lt;b&gt;job&lt;/b&gt; &amp;amp; more"
+    assert bot.get_block_name() == "chatbot"
+    assert bot.preprocess(shown)[0]["content"][0]["text"] == typed

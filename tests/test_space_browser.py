@@ -114,9 +114,12 @@ def test_demo_in_headless_chromium(demo_url, tmp_path):
             expect(page.locator("#warning")).to_contain_text("TINY RANDOM-WEIGHT")
 
             message = page.locator("#message textarea")
-            message.fill("I lost my job and I don't know how to tell my family.")
+            message.fill("I lost my <b>job</b> and I don't know how to tell my family.")
             message.press("Enter")
             expect(page.locator('#chat [data-testid="user"]')).to_have_count(1, timeout=REPLY_MS)
+            # What the seeker typed is shown as the text it is, not rendered as HTML.
+            expect(page.locator('#chat [data-testid="user"]')).to_contain_text("<b>job</b>")
+            assert page.locator('#chat [data-testid="user"] b').count() == 0
             expect(page.locator('#chat [data-testid="bot"]')).to_have_count(1, timeout=REPLY_MS)
             strategy = page.locator("#strategy")
             expect(strategy).to_contain_text(re.compile("|".join(map(re.escape, PAL_STRATEGIES))), timeout=REPLY_MS)
