@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import torch
 from transformers import BatchEncoding
 
-from .strategy_control import strategy_token
+from .strategy_control import find_strategy, strategy_token
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ TURN_SEPARATOR = "</s> <s>"
 # The spaces a BERT-style tokenizer's decoding leaves inside contractions ("i ' m", "don ' t") and before punctuation.
 CONTRACTION_SPACES = re.compile(r"(\w) ' (s|m|t|d|ll|re|ve)\b")
 SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,!?])")
+# Half of a UTF-16 surrogate pair on its own: not a character, and no tokenizer can encode it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalize_role(role: object, index: int) -> str:
@@ -52,6 +54,11 @@ def validate_conversation(
         raise ValueError("The conversation is empty: give at least one seeker message.")
     cleaned = []
     for i, message in enumerate(messages):
+        if isinstance(message, Sequence) and not isinstance(message, str) and len(message) == 2:
+            raise ValueError(
+                f"Message {i} is a pair {tuple(message)!r}: give each message as a dict, "
+                "{'role': 'user' or 'assistant', 'content': text}."
+            )
         if not isinstance(message, Mapping) or "role" not in message or "content" not in message:
             raise ValueError(f"Message {i} must be a dict with 'role' and 'content', got {message!r}.")
         role = normalize_role(message["role"], i)
@@ -60,12 +67,21 @@ def validate_conversation(
             raise ValueError(f"Message {i} has content of type {type(content).__name__}; it must be a string.")
         if not content.strip():
             raise ValueError(f"Message {i} is empty.")
+        surrogate = LONE_SURROGATE.search(content)
+        if surrogate:
+            raise ValueError(
+                f"Message {i} holds an invalid character at position {surrogate.start()} (a lone UTF-16 surrogate, "
+                f"{surrogate.group()!a}): send the text as valid Unicode."
+            )
         strategy = message.get("strategy")
         if strategy is not None:
             if role != SUPPORTER:
                 raise ValueError(f"Message {i} is a seeker message but carries a strategy ({strategy!r}).")
-            if strategy_names is not None and strategy not in strategy_names:
-                raise ValueError(f"Message {i} has unknown strategy {strategy!r}; known: {list(strategy_names)}.")
+            if strategy_names is not None:
+                try:
+                    strategy = strategy_names[find_strategy(strategy_names, strategy)]
+                except ValueError as error:
+                    raise ValueError(f"Message {i}: {error}") from None
         cleaned.append({"role": role, "content": content.strip(), "strategy": strategy})
     return cleaned
 
@@ -136,7 +152,7 @@ def encode_pal_inputs(
         raise ValueError(f"Mismatched batch sizes: {len(contexts)} contexts but {len(personas)} personas.")
     context_rows, cut = [], []
     for i, text in enumerate(contexts):
-        ids = tokenizer.encode(text, add_special_tokens=False)
+        ids = tokenizer.encode(text, add_special_tokens=False, verbose=False)  # its length is checked here
         if not ids:
             raise ValueError(f"Context {i} is empty.")
         excess = max(0, len(ids) - max_input_length)

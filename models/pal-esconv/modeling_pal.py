@@ -23,11 +23,18 @@ from transformers.models.blenderbot_small.modeling_blenderbot_small import (
     BlenderbotSmallPreTrainedModel,
     shift_tokens_right,
 )
-from transformers.utils import can_return_tuple
+from transformers.processing_utils import Unpack
+from transformers.utils import TransformersKwargs, can_return_tuple
 from transformers.utils.deprecation import deprecate_kwarg
 
 from .configuration_pal import PalConfig
-from .strategy_control import PalStrategyControl, mix_logits, persona_half, setup_strategy_control
+from .strategy_control import (
+    PalStrategyControl,
+    mix_logits,
+    persona_half,
+    plain_generate_kwargs,
+    setup_strategy_control,
+)
 
 # Up to this many rows, `lm_logits` uses the layout CPU BLAS runs fastest for a decoding step.
 DECODING_ROWS = 64
@@ -126,7 +133,7 @@ class PalEncoder(BlenderbotSmallEncoder):
         persona_input_ids: torch.LongTensor | None = None,
         persona_attention_mask: torch.Tensor | None = None,
         inputs_embeds: torch.Tensor | None = None,
-        **kwargs,
+        **kwargs: Unpack[TransformersKwargs],
     ) -> PalEncoderOutput:
         r"""
         persona_input_ids (`torch.LongTensor` of shape `(batch_size, persona_length)`):
@@ -227,7 +234,7 @@ class PalModel(BlenderbotSmallModel):
         inputs_embeds: torch.Tensor | None = None,
         decoder_inputs_embeds: torch.Tensor | None = None,
         use_cache: bool | None = None,
-        **kwargs,
+        **kwargs: Unpack[TransformersKwargs],
     ) -> Seq2SeqModelOutput:
         if encoder_outputs is None:
             encoder_outputs = self.encoder(
@@ -315,7 +322,7 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         labels: torch.LongTensor | None = None,
         use_cache: bool | None = None,
         strategy_control: PalStrategyControl | None = None,
-        **kwargs,
+        **kwargs: Unpack[TransformersKwargs],
     ) -> Seq2SeqLMOutput:
         r"""
         persona_input_ids (`torch.LongTensor` of shape `(batch_size, persona_length)`):
@@ -499,9 +506,14 @@ class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, Gener
         """
         options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
         if not use_strategy_control:
-            given = [p for p in logits_processor or [] if getattr(p, "is_pal_strategy_control", False)]
-            if given or any(v is not None for v in options.values()):
-                raise ValueError("Strategy options were given with `use_strategy_control=False`.")
+            start = kwargs.get("decoder_input_ids")
+            kwargs = plain_generate_kwargs(
+                generation_config or self.generation_config,
+                logits_processor,
+                kwargs,
+                1 if start is None else start.shape[-1],  # the decoder start token, or the decoder prompt given
+                options,
+            )
             return super().generate(inputs, generation_config, logits_processor, **kwargs)
         control, processors, generation_config, model_kwargs = setup_strategy_control(
             self.config,

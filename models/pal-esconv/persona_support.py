@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer, Pipeline
-from transformers.pipelines import PIPELINE_REGISTRY
 from transformers.utils import logging
 
 from .chat_layout import chat_views, persona_message, render_prompt
@@ -39,6 +38,7 @@ from .persona_extraction import (
     PAL_FIRST_PERSONA_UTTERANCE,
     PersonaExtractionPipeline,
     pesconv_persona,
+    register_pipeline_once,
     seeker_utterances,
 )
 from .safety import SafetyState, assess_conversation, safety_reply
@@ -110,7 +110,11 @@ def is_batch(inputs: Any) -> bool:
     return (
         isinstance(inputs, (list, tuple))
         and len(inputs) > 0
-        and all(isinstance(item, (str, list, tuple)) for item in inputs)
+        and all(
+            isinstance(item, str)
+            or (isinstance(item, (list, tuple)) and not any(isinstance(message, str) for message in item))
+            for item in inputs
+        )
     )
 
 
@@ -343,6 +347,18 @@ class PersonaSupportPipeline(Pipeline):
             self.persona_cache.popitem(last=False)
         return [found.get(key) for key in keys]
 
+    def check_last_message(self, text: str) -> None:
+        """
+        An over-long conversation keeps its most recent tokens (as PAL reads it), but a last message that alone does
+        not fit would be read only in part: that is an error.
+        """
+        length = len(self.tokenizer.encode(text, add_special_tokens=False, verbose=False))
+        if length > self.model.config.max_input_length:
+            raise ValueError(
+                f"The last message alone takes {length} tokens, more than the model reads "
+                f"(max_input_length={self.model.config.max_input_length}); shorten it."
+            )
+
     def encode(self, context: str, persona: str | None) -> tuple[list[int], list[int] | None]:
         """One conversation's context ids and, for a model that fuses a persona, persona ids (both unpadded)."""
         config = self.model.config
@@ -407,6 +423,8 @@ class PersonaSupportPipeline(Pipeline):
             sentences = [s or [] for s in inferred]
             texts = [format_persona([]) if s is None else pesconv_persona(s) for s in inferred]
         names = self.model.config.strategy_names
+        for conversation in conversations:
+            self.check_last_message(conversation[-1]["content"])
         rows = [self.encode(format_context(c, names), text) for c, text in zip(conversations, texts, strict=True)]
         return {
             "input_ids": [context for context, _ in rows],
@@ -500,12 +518,7 @@ class PersonaSupportPipeline(Pipeline):
         ]
 
 
-PIPELINE_REGISTRY.register_pipeline(
-    "persona-support",
-    pipeline_class=PersonaSupportPipeline,
-    pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM),
-    type="text",
-)
+register_pipeline_once("persona-support", PersonaSupportPipeline)
 
 __all__ = [
     "PERSONA_CACHE_SIZE",

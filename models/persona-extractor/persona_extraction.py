@@ -29,6 +29,7 @@ from transformers.pipelines import PIPELINE_REGISTRY
 
 from .conversation import SEEKER, pad_rows, validate_conversation
 from .pal_tokens import INPUT_TOKEN, PERSONA_TOKEN
+from .prefix_sharing import generate_with_shared_prefixes
 
 logger = logging.getLogger(__name__)
 
@@ -385,29 +386,39 @@ class PersonaExtractionPipeline(Pipeline):
                 rows.append(encoded.input_ids)
                 dropped.append(encoded.dropped_utterances)
             sizes.append(len(ends))
+        inputs = {"sizes": sizes, "dropped": dropped, "incremental": incremental}
+        if self.decoder_only:  # prompt token lists: a dialogue's prompts share their prefixes (see `_forward`)
+            return {"prompts": rows, **inputs}
         if rows:
-            side = "left" if self.decoder_only else "right"
-            input_ids, attention_mask = pad_rows(rows, self.tokenizer.pad_token_id, side=side)
+            input_ids, attention_mask = pad_rows(rows, self.tokenizer.pad_token_id, side="right")
         else:
             input_ids = attention_mask = torch.zeros((0, 0), dtype=torch.long)
-        return {
-            "input_ids": input_ids,
-            "attention_mask": attention_mask,
-            "sizes": sizes,
-            "dropped": dropped,
-            "incremental": incremental,
-        }
+        return {"input_ids": input_ids, "attention_mask": attention_mask, **inputs}
 
     def _forward(self, model_inputs, **generate_kwargs):
+        generate_kwargs = self._prepare_generate_kwargs(generate_kwargs)
+        if self.decoder_only:
+            prompts, pad_id = model_inputs.pop("prompts"), self.tokenizer.pad_token_id
+            if not prompts:
+                return {"sequences": torch.zeros((0, 0), dtype=torch.long), **model_inputs}
+            config = generate_kwargs.get("generation_config") or self.model.generation_config
+            if generate_kwargs.get("num_beams", config.num_beams or 1) > 1:  # beam search reads each prompt whole
+                input_ids, attention_mask = pad_rows(prompts, pad_id, side="left")
+                sequences = self.model.generate(input_ids=input_ids, attention_mask=attention_mask, **generate_kwargs)
+                return {"sequences": sequences[:, input_ids.shape[1] :], **model_inputs}
+            # The prompts of one dialogue (one per prefix of its utterances) are read in one pass over the longest.
+            starts = [0]
+            for size in model_inputs["sizes"]:
+                starts.append(starts[-1] + size)
+            groups = [list(range(a, b)) for a, b in zip(starts, starts[1:], strict=False) if b > a]
+            sequences = generate_with_shared_prefixes(self.model, prompts, groups, pad_id, **generate_kwargs)
+            return {"sequences": sequences, **model_inputs}
         input_ids = model_inputs.pop("input_ids")
         attention_mask = model_inputs.pop("attention_mask")
         if input_ids.shape[0] == 0:
             sequences = input_ids
         else:
-            generate_kwargs = self._prepare_generate_kwargs(generate_kwargs)
             sequences = self.model.generate(input_ids=input_ids, attention_mask=attention_mask, **generate_kwargs)
-            if self.decoder_only:
-                sequences = sequences[:, input_ids.shape[1] :]  # the reply after the (left-padded) prompt
         return {"sequences": sequences, **model_inputs}
 
     def decode_sentences(self, ids: Sequence[int]) -> list[str]:
@@ -473,12 +484,21 @@ def save_extractor(model, tokenizer, output_dir: str | Path, max_input_length: i
     return Path(output_dir)
 
 
-PIPELINE_REGISTRY.register_pipeline(
-    "persona-extraction",
-    pipeline_class=PersonaExtractionPipeline,
-    pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM),
-    type="text",
-)
+def register_pipeline_once(task: str, pipeline_class: type[Pipeline]) -> None:
+    """
+    Registers one of PAL's pipelines for text models of both families, unless a pipeline of that name is registered
+    already: a hub folder's copy of this code, imported by `trust_remote_code`, leaves the package's one in place
+    (instead of transformers' "already registered, overwriting" warning).
+    """
+    registered = PIPELINE_REGISTRY.supported_tasks.get(task)
+    if registered is not None and registered["impl"].__name__ == pipeline_class.__name__:
+        return
+    PIPELINE_REGISTRY.register_pipeline(
+        task, pipeline_class=pipeline_class, pt_model=(AutoModelForSeq2SeqLM, AutoModelForCausalLM), type="text"
+    )
+
+
+register_pipeline_once("persona-extraction", PersonaExtractionPipeline)
 
 __all__ = [
     "EXTRACTOR_TOKENS",

@@ -18,7 +18,7 @@ is the one place that prepares a generation under strategy control, for both mod
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import torch
@@ -63,11 +63,18 @@ def resolve_strategy_alpha(alpha: str | list[float] | tuple[float, ...], num_str
 
 
 def find_strategy(strategy_names: Sequence[str], name: str) -> int:
-    """Index of a strategy given by name (`"Question"` or `"[Question]"`), with a clear error if unknown."""
-    bare = name[1:-1] if isinstance(name, str) and name.startswith("[") and name.endswith("]") else name
-    if bare not in strategy_names:
+    """
+    Index of a strategy given by name (`"Question"`, `"[Question]"`, `"question"`: case and surrounding spaces do not
+    matter), with a clear error if unknown.
+    """
+    if not isinstance(name, str):
+        raise ValueError(f"A strategy is given by name (a string), got {type(name).__name__}: {name!r}.")
+    bare = name.strip()
+    bare = bare[1:-1].strip() if bare.startswith("[") and bare.endswith("]") else bare
+    folded = [known.casefold() for known in strategy_names]
+    if bare.casefold() not in folded:
         raise ValueError(f"Unknown strategy {name!r}; the model knows: {list(strategy_names)}")
-    return list(strategy_names).index(bare)
+    return folded.index(bare.casefold())
 
 
 def mix_logits(z_persona: torch.Tensor, z_plain: torch.Tensor, alpha: float | torch.Tensor) -> torch.Tensor:
@@ -226,6 +233,47 @@ def persona_half(states: tuple[torch.Tensor, ...] | None, rows: int) -> tuple[to
     return None if states is None else tuple(state[:rows] for state in states)
 
 
+# Settings of sampling that greedy decoding and beam search do not read, with the values that switch them off.
+NEUTRAL_SAMPLING = {"temperature": 1.0, "top_p": 1.0, "top_k": 50}
+
+
+def settle_decoding_options(
+    generate_kwargs: Mapping[str, Any], generation_config: GenerationConfig, prompt_length: int
+) -> dict[str, Any]:
+    """
+    `generate()`'s kwargs with the settings a caller gives winning over the model's defaults they contradict (which
+    `generate()` would otherwise warn about and, for lengths, ignore): a `max_length` (`min_length`) against a default
+    `max_new_tokens` (`min_new_tokens`) becomes the same number of new tokens after the `prompt_length` tokens
+    decoding starts from, and `do_sample=False` switches the default sampling settings off.
+    """
+    kwargs = dict(generate_kwargs)
+    for total, new, least in (("max_length", "max_new_tokens", 1), ("min_length", "min_new_tokens", 0)):
+        if kwargs.get(total) is not None and new not in kwargs and getattr(generation_config, new) is not None:
+            kwargs[new] = max(least, kwargs.pop(total) - prompt_length)
+    if kwargs.get("do_sample") is False:
+        for name, value in NEUTRAL_SAMPLING.items():
+            kwargs.setdefault(name, value)
+    return kwargs
+
+
+def plain_generate_kwargs(
+    generation_config: GenerationConfig,
+    logits_processor: LogitsProcessorList | list | None,
+    generate_kwargs: Mapping[str, Any],
+    prompt_length: int,
+    strategy_options: Mapping[str, Any],
+) -> dict[str, Any]:
+    """
+    The kwargs of a `generate(..., use_strategy_control=False)` call (plain `transformers` generation), settled as
+    `settle_decoding_options` does. Strategy options (`strategy_options` not `None`, a `PalStrategyControl` among the
+    processors) are refused: nothing would apply them.
+    """
+    given = [p for p in logits_processor or [] if getattr(p, "is_pal_strategy_control", False)]
+    if given or any(v is not None for v in strategy_options.values()):
+        raise ValueError("Strategy options were given with `use_strategy_control=False`.")
+    return settle_decoding_options(generate_kwargs, generation_config, prompt_length)
+
+
 def setup_strategy_control(
     config: PreTrainedConfig,
     generation_config: GenerationConfig | None,
@@ -243,7 +291,8 @@ def setup_strategy_control(
     """
     Prepares one `generate` call of a PAL model under strategy control: the processor (the caller's
     `PalStrategyControl` from `logits_processor`, or one built from the config and the options), started afresh for
-    this call; the processors list with it first; a copy of the generation config with `generate_kwargs` applied;
+    this call; the processors list with it first; a copy of the generation config with `generate_kwargs` applied
+    (settled by `settle_decoding_options`);
     and the remaining model kwargs. With `processor_order="original"`, a repetition penalty is moved after the mix,
     as PAL applied it. Returns `(control, processors, generation_config, model_kwargs)`.
     """
@@ -262,8 +311,9 @@ def setup_strategy_control(
         options = {k: v for k, v in options.items() if v is not None}
         control = PalStrategyControl.from_config(config, sample_strategy=sample_strategy, **options)
         processors.insert(0, control)
+    settled = settle_decoding_options(generate_kwargs, generation_config, prefix_length)
     generation_config = copy.deepcopy(generation_config)
-    model_kwargs = generation_config.update(**generate_kwargs)
+    model_kwargs = generation_config.update(**settled)
     control.begin(two_view, prefix_length, log_prob_scores=(generation_config.num_beams or 1) > 1)
     penalty = generation_config.repetition_penalty
     if processor_order == "original" and penalty not in (None, 1.0):
@@ -278,7 +328,9 @@ __all__ = [
     "find_strategy",
     "mix_logits",
     "persona_half",
+    "plain_generate_kwargs",
     "resolve_strategy_alpha",
+    "settle_decoding_options",
     "setup_strategy_control",
     "strategy_token",
 ]
