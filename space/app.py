@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 import gradio as gr
 import pandas as pd
+import torch
 from gradio.components.chatbot import TextMessage
 from transformers import Pipeline, StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer, pipeline
 
@@ -176,8 +177,6 @@ class StopWhenSet(StoppingCriteria):
         self.event = event
 
     def __call__(self, input_ids, scores, **kwargs):
-        import torch
-
         return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
 
 
