@@ -22,11 +22,11 @@ import torch
 from tqdm import tqdm
 from transformers import LogitsProcessor
 
+from logits_processors.strategy_control import PalStrategyControl
 from modeling_pal.bundled import tiny_random_pal_llama
 from modeling_pal.chat_layout import chat_views, render_prompt
 from modeling_pal.conversation import pad_rows
 from modeling_pal.modeling_pal_llama import PalLlamaForCausalLM
-from modeling_pal.strategy_control import PalStrategyControl
 
 CONVERSATION = [
     {"role": "user", "content": "Hi, I have been feeling really down lately."},
@@ -64,7 +64,7 @@ def load(model: str):
     if model == "tiny":
         return tiny_random_pal_llama()
     if model == "smollm2":
-        from modeling_pal.train_llama import build_pal_llama
+        from modeling_pal.training.train_llama import build_pal_llama
 
         return build_pal_llama("smollm2")
     from transformers import AutoTokenizer

@@ -20,10 +20,10 @@ from tqdm import tqdm
 from transformers import LogitsProcessor
 from transformers.modeling_outputs import BaseModelOutput
 
+from logits_processors.strategy_control import PalStrategyControl
 from modeling_pal import PalForConditionalGeneration, encode_pal_inputs, format_persona, load_pal_tokenizer
 from modeling_pal.bundled import tiny_pal_config
-from modeling_pal.strategy_control import PalStrategyControl
-from modeling_pal.train import RANDOM_SIZES
+from modeling_pal.training.train import RANDOM_SIZES
 
 
 class NaiveTwoPass(LogitsProcessor):

@@ -30,51 +30,7 @@ from transformers import (
     RepetitionPenaltyLogitsProcessor,
 )
 
-# Per-strategy alpha of the strategy-based controllable generation, in `PAL_STRATEGIES` order.
-STRATEGY_ALPHA_PRESETS: dict[str, tuple[float, ...]] = {
-    # `strategy_alpha = nn.Parameter([0.5] * 8)` with `train_alpha=False`: what every released checkpoint holds.
-    "released": (0.5,) * 8,
-    # The alternative left commented out in the released code.
-    "per-strategy": (0.0, 0.75, 0.0, 0.0, 0.75, 0.75, 0.75, 0.375),
-    # No controllable generation: the paper's "PAL (alpha = 0)" ablation. "off" also sets the selection alpha to 0
-    # (unless one is given explicitly): the strategy and every token come from the persona-aware view alone.
-    "off": (0.0,) * 8,
-}
-OFF = "off"
-
-
-def strategy_token(name: str) -> str:
-    """The added token that stands for a strategy, e.g. `"Question"` -> `"[Question]"`."""
-    return f"[{name}]"
-
-
-def resolve_strategy_alpha(alpha: str | list[float] | tuple[float, ...], num_strategies: int = 8) -> list[float]:
-    """Turns a preset name or a list of floats into a list of `num_strategies` floats, with a clear error."""
-    if isinstance(alpha, str):
-        if alpha not in STRATEGY_ALPHA_PRESETS:
-            raise ValueError(
-                f"Unknown strategy_alpha preset {alpha!r}; known presets: {sorted(STRATEGY_ALPHA_PRESETS)}"
-            )
-        alpha = STRATEGY_ALPHA_PRESETS[alpha]
-    values = [float(a) for a in alpha]
-    if len(values) != num_strategies:
-        raise ValueError(f"strategy_alpha needs one value per strategy ({num_strategies}), got {len(values)}: {values}")
-    return values
-
-
-def find_strategy(strategy_names: Sequence[str], name: str) -> int:
-    """
-    Index of a strategy given by name (`"Question"`, `"[Question]"`, `"question"`: case and surrounding spaces do not
-    matter), with a clear error if unknown.
-    """
-    if not isinstance(name, str):
-        raise ValueError(f"A strategy is given by name (a string), got {type(name).__name__}: {name!r}.")
-    bare = name.strip()
-    bare = bare[1:-1].strip() if bare.startswith("[") and bare.endswith("]") else bare
-    folded = [known.casefold() for known in strategy_names]
-    if bare.casefold() not in folded:
-        raise ValueError(f"Unknown strategy {name!r}; the model knows: {list(strategy_names)}")
-    return folded.index(bare.casefold())
+from modeling_pal.strategies import OFF, find_strategy, resolve_strategy_alpha, strategy_by_token_id
 
 
 def mix_logits(z_persona: torch.Tensor, z_plain: torch.Tensor, alpha: float | torch.Tensor) -> torch.Tensor:
@@ -224,7 +180,7 @@ class PalStrategyControl(LogitsProcessor):
 
     def strategies(self, sequences: torch.LongTensor) -> list[str]:
         """The strategy name of each generated sequence of the last call (its token after the prefix)."""
-        lookup = {token: name for token, name in zip(self.strategy_token_ids, self.strategy_names, strict=True)}
+        lookup = strategy_by_token_id(self.strategy_token_ids, self.strategy_names)
         return [lookup[int(token)] for token in sequences[:, self.prefix_length]]
 
 
@@ -323,14 +279,10 @@ def setup_strategy_control(
 
 
 __all__ = [
-    "STRATEGY_ALPHA_PRESETS",
     "PalStrategyControl",
-    "find_strategy",
     "mix_logits",
     "persona_half",
     "plain_generate_kwargs",
-    "resolve_strategy_alpha",
     "settle_decoding_options",
     "setup_strategy_control",
-    "strategy_token",
 ]

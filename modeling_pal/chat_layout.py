@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from .conversation import SEEKER, SUPPORTER, validate_conversation
-from .strategy_control import strategy_token
+from .strategies import strategy_token
 
 # The instruction every PAL chat model reads first.
 PAL_SYSTEM_PROMPT = (

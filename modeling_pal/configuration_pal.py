@@ -5,20 +5,7 @@ from __future__ import annotations
 from huggingface_hub.dataclasses import strict
 from transformers import BlenderbotSmallConfig
 
-from .strategy_control import find_strategy, resolve_strategy_alpha
-
-# The eight ESConv support strategies, in the order of ESConv's `strategy.json`. The order fixes the strategy ids
-# (and, with PAL's tokenizer, the token ids `[Question]` .. `[Others]`), so it must never change.
-PAL_STRATEGIES: tuple[str, ...] = (
-    "Question",
-    "Restatement or Paraphrasing",
-    "Reflection of feelings",
-    "Self-disclosure",
-    "Affirmation and Reassurance",
-    "Providing Suggestions",
-    "Information",
-    "Others",
-)
+from .strategies import PAL_STRATEGIES, find_strategy, resolve_strategy_alpha
 
 
 @strict
@@ -125,4 +112,4 @@ class PalConfig(BlenderbotSmallConfig):
 
 PalConfig.register_for_auto_class()
 
-__all__ = ["PAL_STRATEGIES", "PalConfig"]
+__all__ = ["PalConfig"]

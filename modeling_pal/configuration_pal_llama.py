@@ -6,8 +6,7 @@ from huggingface_hub.dataclasses import strict
 from transformers import LlamaConfig
 
 from .chat_layout import PAL_SYSTEM_PROMPT
-from .configuration_pal import PAL_STRATEGIES
-from .strategy_control import find_strategy, resolve_strategy_alpha
+from .strategies import PAL_STRATEGIES, find_strategy, resolve_strategy_alpha
 
 
 @strict

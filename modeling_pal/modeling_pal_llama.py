@@ -20,8 +20,15 @@ from transformers.modeling_outputs import CausalLMOutputWithPast
 from transformers.processing_utils import Unpack
 from transformers.utils import TransformersKwargs
 
+from logits_processors.strategy_control import (
+    PalStrategyControl,
+    persona_half,
+    plain_generate_kwargs,
+    setup_strategy_control,
+)
+
 from .configuration_pal_llama import PalLlamaConfig
-from .strategy_control import PalStrategyControl, persona_half, plain_generate_kwargs, setup_strategy_control
+from .hub_code import HubCodeMixin
 
 
 def token_loss(logits: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
@@ -61,7 +68,7 @@ def positions_from_mask(mask: torch.Tensor, length: int) -> torch.Tensor:
     return positions[:, -length:]
 
 
-class PalLlamaForCausalLM(LlamaForCausalLM):
+class PalLlamaForCausalLM(HubCodeMixin, LlamaForCausalLM):
     r"""
     PAL on a Llama-style causal LM. Training: the causal-LM loss on the supporter turns of a dialogue laid out by
     `chat_layout.chat_views` (`labels` -100 elsewhere), optionally weighted per token (`label_weights`).

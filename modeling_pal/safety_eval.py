@@ -56,7 +56,7 @@ def evaluate(
     category, false-positive rate for a safe one), overall recall and FPR, the latency per message (median and p95,
     in ms, the encoder already loaded) and the misses and false alarms.
     """
-    from . import safety
+    from modeling_pal import safety
 
     threshold = safety.THRESHOLD if threshold is None else threshold
     messages, conversations = load_set(split, data_dir)
@@ -273,7 +273,7 @@ def fit_semantic_layer(
 
 def background_check(path: str | Path, threshold: float | None = None) -> dict[str, Any]:
     """The share of an unlabelled corpus's messages (`read_background`) that the detector flags, and which."""
-    from . import safety
+    from modeling_pal import safety
 
     texts = read_background(path)
     flagged = [(t, m) for t in texts if (m := safety.crisis_check(t, threshold=threshold or safety.THRESHOLD))]

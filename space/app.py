@@ -35,8 +35,8 @@ from gradio.components.chatbot import TextMessage
 from transformers import Pipeline, StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer, pipeline
 
 from modeling_pal import tiny_random_pal
-from modeling_pal.assemble import load_pal
-from modeling_pal.conversation import CONTRACTION_SPACES, SPACE_BEFORE_PUNCTUATION
+from modeling_pal.conversation import tidy_response
+from modeling_pal.conversion.assemble import load_pal
 from modeling_pal.persona_support import PersonaSupportPipeline
 
 logger = logging.getLogger(__name__)
@@ -111,11 +111,6 @@ def message_text(content: str | Sequence[Mapping[str, Any]]) -> str:
 def persona_sentences(text: str) -> list[str]:
     """The persona sentences of the persona box: one per non-empty line."""
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def clean_partial(text: str) -> str:
-    """A streamed reply with `decode_response`'s clean-up: no spaces around apostrophes or before punctuation."""
-    return SPACE_BEFORE_PUNCTUATION.sub(r"\1", CONTRACTION_SPACES.sub(r"\1'\2", text)).strip()
 
 
 def strategy_frame(scores: Mapping[str, float]) -> pd.DataFrame:
@@ -313,7 +308,7 @@ class SupportChat:
             for piece in streamer:
                 text += piece
                 if text.strip():
-                    yield ChatUpdate(clean_partial(text), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+                    yield ChatUpdate(tidy_response(text), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
         finally:
             stop.set()  # if the stream was closed early, the generation stops at its next token
         thread.join()

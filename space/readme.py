@@ -1,5 +1,5 @@
 """
-Writes the Space's README.md (its Hub card, with the Space's YAML settings) from `modeling_pal.cards.space_card`.
+Writes the Space's README.md (its Hub card, with the Space's YAML settings) from `hub_cards.space_card`.
 
   python space/readme.py                                        # the default models
   python space/readme.py --models me/pal-esconv me/pal-persona-extractor
@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from modeling_pal.cards import space_card
+from hub_cards import space_card
 
 README = Path(__file__).parent / "README.md"
 # The Hub ids of the models the Space runs (a PAL model and its persona extractor); pass your own when publishing.

@@ -10,8 +10,7 @@ import torch
 from huggingface_hub import ModelCard, SpaceCard
 from transformers import AutoModelForSeq2SeqLM
 
-from modeling_pal import PalForConditionalGeneration, save_pal, tiny_random_pal
-from modeling_pal.cards import (
+from hub_cards import (
     PAL_COLUMNS,
     PAPER_TABLE_3,
     TEMPLATES_DIR,
@@ -20,11 +19,12 @@ from modeling_pal.cards import (
     pal_model_card,
     space_card,
 )
-from modeling_pal.evaluate import PAPER_ROWS, TABLE_COLUMNS, parse_settings
-from modeling_pal.extractor_cli import build_extractor
-from modeling_pal.hub_export import main, model_kind
+from modeling_pal import PalForConditionalGeneration, save_pal, tiny_random_pal
+from modeling_pal.evaluation.evaluate import PAPER_ROWS, TABLE_COLUMNS, parse_settings
+from modeling_pal.export.publish import main, model_kind
 from modeling_pal.persona_extraction import save_extractor
 from modeling_pal.safety import CRISIS_RESPONSE
+from modeling_pal.training.extractor import build_extractor
 
 SETTINGS = {
     "model": "runs/pal/model",
@@ -212,7 +212,7 @@ def test_templates_ship_with_the_package():
     for template in templates:
         assert any(fnmatch(str(template.relative_to(package)), p.strip()) for p in patterns), template
     entry_points = config["options.entry_points"]["console_scripts"]
-    assert "pal-export = modeling_pal.hub_export:main" in entry_points
+    assert "pal-export = modeling_pal.export.publish:main" in entry_points
 
 
 def test_pal_export_command(tmp_path, capsys):

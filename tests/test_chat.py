@@ -1,8 +1,8 @@
 import pytest
 
 from modeling_pal import save_extractor
-from modeling_pal.chat import main
-from modeling_pal.extractor_cli import build_extractor
+from modeling_pal.cli.chat import main
+from modeling_pal.training.extractor import build_extractor
 
 MESSAGES = ["I lost my job.", "I feel stuck.", "My wife is a nurse."]
 

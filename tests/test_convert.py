@@ -6,7 +6,7 @@ from transformers import AutoModelForSeq2SeqLM, BlenderbotSmallConfig, Blenderbo
 
 from modeling_pal import load_pal_tokenizer
 from modeling_pal.bundled import TINY_ARCHITECTURE
-from modeling_pal.convert import convert_original_checkpoint, main
+from modeling_pal.conversion.convert import convert_original_checkpoint, main
 
 from test_fusion import reference_fusion
 

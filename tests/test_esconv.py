@@ -7,7 +7,7 @@ import torch
 from transformers import BertTokenizer
 
 from modeling_pal import PAL_STRATEGIES, add_pal_tokens
-from modeling_pal.esconv import (
+from modeling_pal.data.esconv import (
     FeaturizeOptions,
     PalCollator,
     featurize,

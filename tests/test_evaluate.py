@@ -3,8 +3,9 @@ import json
 import pytest
 
 from modeling_pal import save_pal, tiny_random_pal
-from modeling_pal.evaluate import main, parse_settings, persona_sentences
-from modeling_pal.run_variant import run
+from modeling_pal.cli.run_variant import run
+from modeling_pal.evaluation.evaluate import main, parse_settings
+from modeling_pal.pal_tokens import persona_sentences
 
 
 @pytest.fixture
@@ -99,8 +100,8 @@ def test_settings_and_personas():
 def test_shipped_run_configs_are_valid():
     from pathlib import Path
 
-    from modeling_pal.evaluate import EvalSettings
-    from modeling_pal.train import TrainSettings
+    from modeling_pal.evaluation.evaluate import EvalSettings
+    from modeling_pal.training.train import TrainSettings
 
     configs = sorted((Path(__file__).parents[1] / "configs").glob("*.json"))
     assert {c.stem for c in configs} >= {"joint", "hard-prompt", "pal", "pal-alpha0"}
@@ -116,7 +117,7 @@ def test_shipped_run_configs_are_valid():
 @pytest.mark.parametrize("alpha", [None, "off"])
 def test_evaluate_a_chat_model(data_dir, tmp_path, alpha):  # noqa: F811
     from modeling_pal.bundled import tiny_random_pal_llama
-    from modeling_pal.export import save_pal_chat
+    from modeling_pal.export.folders import save_pal_chat
 
     model, tokenizer = tiny_random_pal_llama(seed=0)
     folder = save_pal_chat(model, tokenizer, tmp_path / "chat")

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from modeling_pal import save_pal, tiny_random_pal
-from modeling_pal.export import PAL_DECODING
+from modeling_pal.export.folders import PAL_DECODING
 
 from conftest import randomize_fusion
 

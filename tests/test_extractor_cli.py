@@ -9,8 +9,10 @@ import pytest
 from transformers import BlenderbotSmallConfig
 
 from modeling_pal.bundled import BUNDLED_TOKENIZER_DIR
-from modeling_pal.extractor_cli import load_pipeline, main, persona_metrics
-from modeling_pal.persona_extraction import split_persona
+from modeling_pal.cli.extractor import main
+from modeling_pal.data.pesconv import load_pipeline
+from modeling_pal.evaluation.metrics import persona_metrics
+from modeling_pal.pal_tokens import split_persona
 
 PESCONV_PERSONA = re.compile(r"<persona><input>|(<persona> [^<]+ )+<input>")
 FAST = ["--num-beams", "2", "--max-length", "10"]

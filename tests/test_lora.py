@@ -8,8 +8,15 @@ from safetensors import safe_open
 from transformers import AutoModelForSeq2SeqLM
 
 from modeling_pal import PalForConditionalGeneration, save_pal, tiny_random_pal
-from modeling_pal.lora import LORA_DEFAULTS, add_pal_lora, load_pal_adapter, main, pal_lora_config, parse_lora_spec
-from modeling_pal.train import TrainSettings, parse_settings, train
+from modeling_pal.training.lora import (
+    LORA_DEFAULTS,
+    add_pal_lora,
+    load_pal_adapter,
+    main,
+    pal_lora_config,
+    parse_lora_spec,
+)
+from modeling_pal.training.train import TrainSettings, parse_settings, train
 
 from conftest import randomize_fusion
 

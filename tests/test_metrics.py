@@ -5,7 +5,7 @@ import punkt
 import pytest
 from pycocoevalcap.rouge.rouge import Rouge
 
-from modeling_pal.metrics import (
+from modeling_pal.evaluation.metrics import (
     generation_metrics,
     metric_tokenize,
     perplexity,
@@ -240,7 +240,7 @@ def test_generation_metrics_errors(hypotheses, references, vocab_size, message):
 
 
 def test_meteor_needs_java(monkeypatch):
-    monkeypatch.setattr("modeling_pal.metrics.shutil.which", lambda name: None)
+    monkeypatch.setattr("modeling_pal.evaluation.metrics.shutil.which", lambda name: None)
     with pytest.raises(RuntimeError, match="Java runtime"):
         generation_metrics(HYPOTHESES, REFERENCES, vocab_size=100)
 

@@ -3,9 +3,9 @@ import torch
 from transformers import BertConfig, BertModel, BertTokenizer, BlenderbotSmallForConditionalGeneration
 
 from modeling_pal import load_pal_tokenizer
-from modeling_pal.convert import main as convert_main
-from modeling_pal.minilm import blenderbot_small_from_minilm
-from modeling_pal.train import TrainSettings, build_model
+from modeling_pal.conversion.convert import main as convert_main
+from modeling_pal.conversion.minilm import blenderbot_small_from_minilm
+from modeling_pal.training.train import TrainSettings, build_model
 
 WORDS = "i feel so lonely since moved to a new city my job is hard and sleep badly".split()
 

@@ -8,12 +8,12 @@ import pytest
 import torch
 from transformers import TrainingArguments
 
+from logits_processors.strategy_control import PalStrategyControl, mix_logits
 from modeling_pal.bundled import tiny_chat_tokenizer, tiny_random_pal_llama
-from modeling_pal.causal_lm import add_lora, encode_chat
 from modeling_pal.chat_layout import PERSONA_HEADER, chat_views, render_prompt
 from modeling_pal.conversation import pad_rows
-from modeling_pal.export import save_pal_chat
-from modeling_pal.strategy_control import PalStrategyControl, mix_logits
+from modeling_pal.export.folders import save_pal_chat
+from modeling_pal.training.causal_lm import add_lora, encode_chat
 
 DIALOGUE = [
     {"role": "user", "content": "I lost my job."},
@@ -181,7 +181,7 @@ def test_forced_strategy_and_strategy_scores(tiny_chat):
 
 
 def test_training_loss_on_learned_positions_equals_the_full_loss(tiny_chat, tmp_path):
-    from modeling_pal.causal_lm import ChatCollator, LabelledTokensTrainer
+    from modeling_pal.training.causal_lm import ChatCollator, LabelledTokensTrainer
 
     model, tokenizer = tiny_chat
     messages = chat_views(DIALOGUE, PERSONA_LIST, reply=False).persona_view
@@ -237,9 +237,9 @@ def test_saved_folder_loads_in_a_fresh_process_with_remote_code(tiny_chat, tmp_p
 def test_an_adapter_assembles_into_the_model_it_was_trained_as(tiny_chat, tmp_path):
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    from modeling_pal.assemble import assemble
     from modeling_pal.bundled import TINY_LLAMA_ARCHITECTURE
-    from modeling_pal.train_llama import build_pal_llama, save_pal_llama_adapter
+    from modeling_pal.conversion.assemble import assemble
+    from modeling_pal.training.train_llama import build_pal_llama, save_pal_llama_adapter
 
     base_tokenizer = tiny_chat_tokenizer(with_strategy_tokens=False)
     base_dir = tmp_path / "base"

@@ -6,15 +6,9 @@ import torch
 from transformers import AutoTokenizer, pipeline
 
 from modeling_pal.bundled import BUNDLED_TOKENIZER_DIR
-from modeling_pal.extractor_cli import build_extractor
-from modeling_pal.persona_extraction import (
-    PersonaExtractionPipeline,
-    encode_source,
-    filter_persona,
-    pesconv_persona,
-    seeker_utterances,
-    split_persona,
-)
+from modeling_pal.pal_tokens import pesconv_persona, split_persona
+from modeling_pal.persona_extraction import PersonaExtractionPipeline, encode_source, filter_persona, seeker_utterances
+from modeling_pal.training.extractor import build_extractor
 
 # PESConv's persona strings: "<persona> s1 <persona> s2 <input>", or "<persona><input>" when nothing survived.
 PESCONV_PERSONA = re.compile(r"<persona><input>|(<persona> [^<]+ )+<input>")

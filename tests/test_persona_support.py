@@ -17,11 +17,11 @@ from modeling_pal import (
     save_pal,
     tiny_random_pal,
 )
-from modeling_pal.extractor_cli import build_extractor
-from modeling_pal.lora import add_pal_lora
 from modeling_pal.persona_extraction import PersonaExtractionPipeline
 from modeling_pal.persona_support import REPLY_KEYS, as_conversation, resolve_extractor
 from modeling_pal.safety import CRISIS_FOLLOW_UP, CRISIS_RESPONSE, INTERNATIONAL_NOTE
+from modeling_pal.training.extractor import build_extractor
+from modeling_pal.training.lora import add_pal_lora
 
 from conftest import randomize_fusion
 
@@ -298,7 +298,8 @@ def test_extractor_paths_are_read_against_the_model_folder(tmp_path):
     assert resolve_extractor("../persona-extractor", str(tmp_path / "pal")) == expected
     assert resolve_extractor(expected, str(tmp_path / "pal")) == expected
     assert resolve_extractor("user/persona-extractor", str(tmp_path / "pal")) == "user/persona-extractor"
-    assert resolve_extractor("../persona-extractor", "user/pal") == "../persona-extractor"
+    # a model from the Hub finds its extractor in the sibling repository, as `models/` lays them out
+    assert resolve_extractor("../persona-extractor", "user/pal") == "user/persona-extractor"
 
 
 def test_exported_folder_runs_the_pipeline_in_a_fresh_process(tokenizer, extractor_parts, tmp_path):

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from modeling_pal.personachat import (
+from modeling_pal.data.personachat import (
     PersonaExample,
     pal_persona_examples,
     read_convai2,

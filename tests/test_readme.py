@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from modeling_pal import save_pal, tiny_random_pal
-from modeling_pal.lora import add_pal_lora
+from modeling_pal.training.lora import add_pal_lora
 
 README = Path(__file__).parents[1] / "README.md"
 

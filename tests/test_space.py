@@ -13,9 +13,9 @@ import pytest
 gr = pytest.importorskip("gradio", reason="the Space needs gradio: pip install -c constraints.txt -e '.[space]'")
 
 from modeling_pal import PAL_STRATEGIES  # noqa: E402
-from modeling_pal.extractor_cli import build_extractor  # noqa: E402
 from modeling_pal.persona_extraction import PersonaExtractionPipeline  # noqa: E402
 from modeling_pal.safety import CRISIS_FOLLOW_UP, CRISIS_RESPONSE  # noqa: E402
+from modeling_pal.training.extractor import build_extractor  # noqa: E402
 
 ROOT = Path(__file__).parents[1]
 SKIP = gr.skip()

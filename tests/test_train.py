@@ -4,7 +4,7 @@ import pytest
 import torch
 from transformers import AutoModelForSeq2SeqLM
 
-from modeling_pal.train import TrainSettings, parse_settings, train
+from modeling_pal.training.train import TrainSettings, parse_settings, train
 
 
 def test_two_training_steps_save_a_model_that_reloads(data_dir, tmp_path):
@@ -77,7 +77,7 @@ def test_strategy_loss_weight_weights_the_first_label():
     """The weighted training loss is Σ w·CE / Σ w, w = the weight on the strategy token and 1 on the others."""
     from modeling_pal.bundled import load_pal_tokenizer, tiny_pal_config
     from modeling_pal.modeling_pal import PalForConditionalGeneration
-    from modeling_pal.train import PalTrainer
+    from modeling_pal.training.train import PalTrainer
 
     torch.manual_seed(0)
     config = tiny_pal_config(

@@ -7,8 +7,8 @@ from transformers import BlenderbotSmallConfig, BlenderbotSmallForConditionalGen
 from modeling_pal import load_pal_tokenizer
 from modeling_pal.bundled import TINY_ARCHITECTURE
 from modeling_pal.conversation import format_context
-from modeling_pal.train import TrainSettings, train
-from modeling_pal.warmup import main, read_corpus, warmup_examples
+from modeling_pal.training.train import TrainSettings, train
+from modeling_pal.training.warmup import main, read_corpus, warmup_examples
 
 DAILYDIALOG = (
     "Say , Jim , any plans ? __eou__ Not really . __eou__ Let us go out . __eou__\nHi . __eou__ Hello . __eou__\n"

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import torch
 from transformers import BatchEncoding
 
-from .strategy_control import find_strategy, strategy_token
+from .strategies import find_strategy, strategy_token
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,6 @@ from transformers.processing_utils import Unpack
 from transformers.utils import TransformersKwargs, can_return_tuple
 from transformers.utils.deprecation import deprecate_kwarg
 
-from .configuration_pal import PalConfig
 from .strategy_control import (
     PalStrategyControl,
     mix_logits,
@@ -35,6 +34,9 @@ from .strategy_control import (
     plain_generate_kwargs,
     setup_strategy_control,
 )
+
+from .configuration_pal import PalConfig
+from .hub_code import HubCodeMixin
 
 # Up to this many rows, `lm_logits` uses the layout CPU BLAS runs fastest for a decoding step.
 DECODING_ROWS = 64
@@ -275,10 +277,11 @@ class PalModel(BlenderbotSmallModel):
         )
 
 
-class PalForConditionalGeneration(BlenderbotSmallForConditionalGeneration, GenerationMixin):
+class PalForConditionalGeneration(HubCodeMixin, BlenderbotSmallForConditionalGeneration, GenerationMixin):
     r"""
     PAL with its language-model head. `facebook/blenderbot_small-90M` weights and the original PAL checkpoints map onto
-    it (see `modeling_pal.convert`). Training target: `labels = [strategy] + response + [eos]` (padding as -100).
+    it (see `modeling_pal.conversion.convert`). Training target: `labels = [strategy] + response + [eos]` (padding as
+    -100).
 
     Example:
 

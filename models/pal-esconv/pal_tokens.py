@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .configuration_pal import PAL_STRATEGIES
-from .strategy_control import strategy_token
+from .strategies import PAL_STRATEGIES, strategy_token
 
 # In the original order (`codes/CONFIG/strat.json`): with the BlenderBot-small tokenizer they get ids 54944..54955.
 PAL_ADDED_TOKENS: tuple[str, ...] = (

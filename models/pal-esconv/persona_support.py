@@ -42,7 +42,7 @@ from .persona_extraction import (
     seeker_utterances,
 )
 from .safety import SafetyState, assess_conversation, safety_reply
-from .strategy_control import resolve_strategy_alpha
+from .strategies import resolve_strategy_alpha, strategy_by_token_id
 
 logger = logging.get_logger(__name__)
 
@@ -81,8 +81,9 @@ def load_persona_extractor(location: str | os.PathLike, device=None) -> PersonaE
 
 def load_adapter(model, adapter_dir: str | os.PathLike):
     """
-    `model` with the LoRA adapter saved in `adapter_dir` (`pal-train --lora`), as `modeling_pal.lora.load_pal_adapter`
-    loads it. peft is imported here only, so a model folder that ships this pipeline loads without it.
+    `model` with the LoRA adapter saved in `adapter_dir` (`pal-train --lora`), as
+    `modeling_pal.training.lora.load_pal_adapter` loads it. peft is imported here only, so a model folder that ships
+    this pipeline loads without it.
     """
     if not (Path(adapter_dir) / "adapter_config.json").is_file():
         raise FileNotFoundError(f"No adapter_config.json in {adapter_dir}: not a saved adapter.")
@@ -487,7 +488,7 @@ class PersonaSupportPipeline(Pipeline):
 
     def postprocess(self, model_outputs):
         config = self.model.config
-        names = dict(zip(config.strategy_token_ids, config.strategy_names, strict=True))
+        names = strategy_by_token_id(config.strategy_token_ids, config.strategy_names)
         if self.chat_model:
             return [
                 {

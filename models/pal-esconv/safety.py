@@ -8,7 +8,7 @@ self-harm, the conversation is in *safety mode*: every later reply is a fixed me
 generated one, until a new conversation starts.
 
 ```python
-from modeling_pal.safety import assess_conversation, crisis_check, safety_reply
+from .safety import assess_conversation, crisis_check, safety_reply
 
 crisis_check("i've been saving my sleeping pills")  # CrisisMatch(rule='stockpiling', category='plan_means', ...)
 crisis_check("this commute is killing me")  # None

@@ -12,18 +12,19 @@
 Variants: `pal` (persona fused), `joint` (BlenderBot-Joint, no persona), `hard-prompt` (persona text before the
 context); PAL with alpha = 0 is the `pal` model decoded with `--strategy-alpha off` by `pal-evaluate`. With a
 decoder-only `--init` (`smollm2`, or a Llama-style chat model folder), `pal` and `joint` train a LoRA adapter of
-`PalLlamaForCausalLM` (see `modeling_pal.train_llama`), written to `OUTPUT_DIR/adapter`.
+`PalLlamaForCausalLM` (see `modeling_pal.training.train_llama`), written to `OUTPUT_DIR/adapter`.
 The final model is written as a hub-ready folder to `OUTPUT_DIR/model`; with `--lora`, the adapter alone is
-written to `OUTPUT_DIR/adapter` (see `modeling_pal.lora`; keys left out of the spec keep r=8, alpha=16, dropout=0.05).
+written to `OUTPUT_DIR/adapter` (see `modeling_pal.training.lora`; keys left out of the spec keep r=8, alpha=16,
+dropout=0.05).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 import numpy as np
 import torch
@@ -31,11 +32,11 @@ from torch import nn
 from tqdm import tqdm
 from transformers import EvalPrediction, Seq2SeqTrainer, Seq2SeqTrainingArguments
 
-from .bundled import load_pal_tokenizer, tiny_pal_config
-from .causal_lm import JsonLogCallback, is_causal_lm_folder
-from .configuration_pal import PalConfig
-from .convert import pal_from_blenderbot_small
-from .esconv import (
+from modeling_pal.bundled import load_pal_tokenizer, tiny_pal_config
+from modeling_pal.cli.settings import parse_settings_command_line
+from modeling_pal.configuration_pal import PalConfig
+from modeling_pal.conversion.convert import pal_from_blenderbot_small
+from modeling_pal.data.esconv import (
     Dialogue,
     FeaturizeOptions,
     PalCollator,
@@ -44,11 +45,12 @@ from .esconv import (
     load_dialogues,
     load_split,
 )
-from .export import pal_generation_config, save_pal
-from .lora import add_pal_lora, parse_lora_spec
-from .modeling_pal import PalForConditionalGeneration
-from .pal_tokens import pal_token_ids
-from .train_llama import train_llama
+from modeling_pal.export.folders import pal_generation_config, save_pal
+from modeling_pal.modeling_pal import PalForConditionalGeneration
+from modeling_pal.pal_tokens import pal_token_ids
+from modeling_pal.training.causal_lm import JsonLogCallback, is_causal_lm_folder
+from modeling_pal.training.lora import add_pal_lora, parse_lora_spec
+from modeling_pal.training.train_llama import train_llama
 
 logger = logging.getLogger(__name__)
 
@@ -79,40 +81,46 @@ RANDOM_SIZES: dict[str, dict] = {
         decoder_ffn_dim=2048,
     ),
 }
-VARIANTS = ("pal", "joint", "hard-prompt")
+Variant = Literal["pal", "joint", "hard-prompt"]
+VARIANTS = get_args(Variant)
 
 
 @dataclass
 class TrainSettings:
     """Everything a training run reads; a `--config` JSON file holds the same keys."""
 
-    output_dir: str = "runs/pal"
-    data_dir: str | None = None
-    order_file: str | None = None
-    split_scheme: str = "pal"
-    pesconv: list[str] = field(default_factory=list)
-    variant: str = "pal"
-    init: str = "random:tiny"
-    tokenizer: str | None = None
-    preset: str = "released"
-    learning_rate: float | None = None
-    batch_size: int | None = None
-    epochs: float | None = None
-    warmup_steps: int | None = None
-    seed: int | None = None
-    max_steps: int = -1
-    max_dialogues: int | None = None
-    max_valid_dialogues: int | None = None
-    problem_type: str | None = None
-    eval_steps: int | None = None
+    output_dir: str = field(default="runs/pal", metadata={"help": "checkpoints, then OUTPUT_DIR/model (or /adapter)"})
+    data_dir: str | None = field(
+        default=None, metadata={"help": "ESConv folder (ESConv.json or train/valid/test.jsonl)"}
+    )
+    order_file: str | None = field(default=None, metadata={"help": "esconv_order_and_splits.json, for PAL's split"})
+    split_scheme: Literal["pal", "hf"] = "pal"
+    pesconv: list[str] = field(default_factory=list, metadata={"help": "PESConv jsonl files whose personas are used"})
+    variant: Variant = "pal"
+    init: str = field(
+        default="random:tiny",
+        metadata={"help": "random:<size>, a PAL or BlenderbotSmall folder, or a chat model (`smollm2`)"},
+    )
+    tokenizer: str | None = field(default=None, metadata={"help": "tokenizer folder (default: PAL's or the init's)"})
+    preset: str = field(default="released", metadata={"help": f"training hyperparameters: one of {sorted(PRESETS)}"})
+    learning_rate: float | None = field(default=None, metadata={"help": "default: the preset's"})
+    batch_size: int | None = field(default=None, metadata={"help": "default: the preset's"})
+    epochs: float | None = field(default=None, metadata={"help": "default: the preset's"})
+    warmup_steps: int | None = field(default=None, metadata={"help": "default: the preset's"})
+    seed: int | None = field(default=None, metadata={"help": "default: the preset's"})
+    max_steps: int = field(default=-1, metadata={"help": "stop after this many steps (overrides epochs)"})
+    max_dialogues: int | None = field(default=None, metadata={"help": "train on the first N dialogues only"})
+    max_valid_dialogues: int | None = field(default=None, metadata={"help": "validate on the first N dialogues only"})
+    problem_type: str | None = field(default=None, metadata={"help": "only the dialogues of this ESConv problem type"})
+    eval_steps: int | None = field(default=None, metadata={"help": "validate every N steps (default: every epoch)"})
     weight_decay: float = 0.01
-    max_input_length: int = 512
-    max_decoder_input_length: int = 50
-    persona_from_utterances: bool = False
-    fusion_mask_padding: bool = False
-    resume: bool = False
-    lora: str | None = None
-    strategy_loss_weight: float = 1.0
+    max_input_length: int = field(default=512, metadata={"help": "context tokens read (the latest kept)"})
+    max_decoder_input_length: int = field(default=50, metadata={"help": "response tokens learned"})
+    persona_from_utterances: bool = field(default=False, metadata={"help": "the seeker's utterances as persona"})
+    fusion_mask_padding: bool = field(default=False, metadata={"help": "mask persona padding in the fusion"})
+    resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in OUTPUT_DIR"})
+    lora: str | None = field(default=None, metadata={"help": "train a LoRA adapter, e.g. r=8,alpha=16,dropout=0.05"})
+    strategy_loss_weight: float = field(default=1.0, metadata={"help": "weight of the strategy token's loss"})
 
     def __post_init__(self):
         if self.strategy_loss_weight <= 0:
@@ -305,34 +313,7 @@ def train(settings: TrainSettings) -> Path:
 
 def parse_settings(argv: list[str] | None = None) -> TrainSettings:
     """Settings from `--config FILE` and command-line flags (flags win)."""
-    parser = argparse.ArgumentParser(
-        prog="pal-train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--config",
-        help="a JSON file of settings (the keys are the flags below, with underscores), or a `pal-run` config, whose "
-        "`train` section is read",
-    )
-    defaults = TrainSettings()
-    for f in fields(TrainSettings):
-        flag = "--" + f.name.replace("_", "-")
-        if isinstance(getattr(defaults, f.name), bool):
-            parser.add_argument(flag, action="store_true", default=None)
-        elif f.name == "pesconv":
-            parser.add_argument(flag, nargs="+", help="PESConv jsonl files whose personas are used")
-        else:
-            kind = {"float": float, "int": int}.get(str(f.type).split(" ")[0], str)
-            parser.add_argument(flag, type=kind, help=f"default: {getattr(defaults, f.name)}")
-    args = vars(parser.parse_args(argv))
-    values = json.loads(Path(args.pop("config")).read_text()) if args.get("config") else {}
-    args.pop("config", None)
-    if isinstance(values.get("train"), dict) or "evaluate" in values:  # a `pal-run` config
-        values = values.get("train", {})
-    unknown = set(values) - {f.name for f in fields(TrainSettings)}
-    if unknown:
-        raise ValueError(f"Unknown settings in the config file: {sorted(unknown)}")
-    values.update({k: v for k, v in args.items() if v is not None})
-    return TrainSettings(**values)
+    return parse_settings_command_line(TrainSettings, argv, "pal-train", __doc__, section="train")
 
 
 def main(argv: list[str] | None = None) -> None:

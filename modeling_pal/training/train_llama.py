@@ -20,16 +20,15 @@ import torch
 from tqdm import tqdm
 from transformers import AutoTokenizer, LlamaForCausalLM
 
-from .causal_lm import add_lora, encode_chat, resolve_base, save_adapter, train_adapter
-from .chat_layout import chat_views
-from .configuration_pal import PAL_STRATEGIES
-from .configuration_pal_llama import PalLlamaConfig
-from .esconv import Dialogue, attach_personas, load_dialogues, load_split
-from .lora import parse_lora_spec
-from .modeling_pal_llama import PalLlamaForCausalLM
-from .persona_extraction import split_persona
-from .smollm2 import BASE_DESCRIPTION, default_base_dir
-from .strategy_control import strategy_token
+from modeling_pal.chat_layout import chat_views
+from modeling_pal.configuration_pal_llama import PalLlamaConfig
+from modeling_pal.conversion.smollm2 import BASE_DESCRIPTION, default_base_dir
+from modeling_pal.data.esconv import Dialogue, attach_personas, load_dialogues, load_split
+from modeling_pal.modeling_pal_llama import PalLlamaForCausalLM
+from modeling_pal.pal_tokens import split_persona
+from modeling_pal.strategies import PAL_STRATEGIES, strategy_token
+from modeling_pal.training.causal_lm import add_lora, encode_chat, resolve_base, save_adapter, train_adapter
+from modeling_pal.training.lora import parse_lora_spec
 
 # LoRA settings of a PAL chat model when `--lora` leaves them out.
 LLAMA_LORA_DEFAULTS = "r=16,alpha=32,dropout=0.05"
@@ -173,7 +172,9 @@ def train_llama(settings) -> Path:
     if not trainer.is_world_process_zero():
         return folder
     save_pal_llama_adapter(trainer.model, tokenizer, folder)
-    from .assemble import assemble  # assembling imports the training code: imported here, not at the top
+    from modeling_pal.conversion.assemble import (
+        assemble,  # assembling imports the training code: imported here, not at the top
+    )
 
     return assemble(folder, output_dir / "model")
 

@@ -19,13 +19,13 @@ from pathlib import Path
 import torch
 from transformers import BlenderbotSmallForConditionalGeneration
 
-from .bundled import load_pal_tokenizer
-from .configuration_pal import PalConfig
-from .export import save_pal
-from .minilm import blenderbot_small_from_minilm
-from .modeling_pal import PalForConditionalGeneration
-from .pal_tokens import pal_token_ids
-from .smollm2 import convert_gguf, default_base_dir
+from modeling_pal.bundled import load_pal_tokenizer
+from modeling_pal.configuration_pal import PalConfig
+from modeling_pal.conversion.minilm import blenderbot_small_from_minilm
+from modeling_pal.conversion.smollm2 import convert_gguf, default_base_dir
+from modeling_pal.export.folders import save_pal
+from modeling_pal.modeling_pal import PalForConditionalGeneration
+from modeling_pal.pal_tokens import pal_token_ids
 
 # Original top-level PAL parameter names -> names in `PalForConditionalGeneration`.
 ORIGINAL_FUSION_KEYS: dict[str, str] = {

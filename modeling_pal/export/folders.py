@@ -9,10 +9,10 @@ from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from transformers import GenerationConfig
 
-from .configuration_pal import PalConfig
-from .modeling_pal import PalForConditionalGeneration
-from .pal_tokens import pal_token_ids
-from .persona_support import PersonaSupportPipeline
+from modeling_pal.configuration_pal import PalConfig
+from modeling_pal.modeling_pal import PalForConditionalGeneration
+from modeling_pal.pal_tokens import pal_token_ids
+from modeling_pal.persona_support import PersonaSupportPipeline
 
 # PAL's inference decoding (`codes/RUN/infer_strat.sh`): the response may take 50 tokens after `[bos, strategy]`
 # (its `max_length=52`, `min_length=10` count the decoder start token).

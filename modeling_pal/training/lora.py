@@ -18,10 +18,10 @@ from pathlib import Path
 
 from peft import LoraConfig, PeftModel, TaskType, get_peft_model
 
-from .bundled import load_pal_tokenizer
-from .configuration_pal import PalConfig
-from .export import save_pal
-from .modeling_pal import PalForConditionalGeneration
+from modeling_pal.bundled import load_pal_tokenizer
+from modeling_pal.configuration_pal import PalConfig
+from modeling_pal.export.folders import save_pal
+from modeling_pal.modeling_pal import PalForConditionalGeneration
 
 # The attention projections of BlenderBot-small's encoder and decoder layers (self- and cross-attention).
 LORA_TARGET_MODULES: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "out_proj")

@@ -17,20 +17,21 @@ models/pal-esconv` rewrites a shipped folder's code files only.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
-from transformers.dynamic_module_utils import get_relative_import_files
 
-from .bundled import load_pal_tokenizer
-from .cards import ESCONV_LICENSE, MetricsSource, extractor_card, pal_model_card
-from .configuration_pal import PalConfig
-from .export import save_pal, store_weights_in_float16
-from .modeling_pal import PalForConditionalGeneration
-from .persona_extraction import PersonaExtractionPipeline, save_extractor
+from hub_cards import ESCONV_LICENSE, MetricsSource, extractor_card, pal_model_card
+from modeling_pal.bundled import load_pal_tokenizer
+from modeling_pal.configuration_pal import PalConfig
+from modeling_pal.export.folders import save_pal, store_weights_in_float16
+from modeling_pal.hub_code import flat_source, hub_code_files
+from modeling_pal.modeling_pal import PalForConditionalGeneration
+from modeling_pal.persona_extraction import PersonaExtractionPipeline, save_extractor
 
 PAL = "pal"
 EXTRACTOR = "persona-extractor"
@@ -132,26 +133,32 @@ def export_for_hub(
     return output_dir
 
 
-def refresh_code(folder: str | Path) -> list[str]:
+def expected_code(folder: str | Path) -> dict[str, str]:
     """
-    Rewrites the code files of a saved model folder from this package's source (the modules its `auto_map` and
-    `custom_pipelines` name and everything they import relatively), leaving weights and tokenizer untouched; code
-    files no longer imported are removed. Returns the file names written.
+    `{file name: source}` of the code a saved model folder should carry from this package: the modules its `auto_map`
+    and `custom_pipelines` name and every hub file they import, flat (`modeling_pal.hub_code`).
     """
     folder = Path(folder)
     config = json.loads((folder / "config.json").read_text())
     modules = {ref.split(".")[0] for ref in config.get("auto_map", {}).values()}
     modules |= {task["impl"].split(".")[0] for task in config.get("custom_pipelines", {}).values()}
-    package = Path(__file__).parent
-    needed = {package / f"{name}.py" for name in modules}
-    for module in list(needed):
-        needed.update(Path(p) for p in get_relative_import_files(str(module)))
+    files = hub_code_files(Path(importlib.util.find_spec(f"modeling_pal.{name}").origin) for name in sorted(modules))
+    return {name: flat_source(path) for name, path in files.items()}
+
+
+def refresh_code(folder: str | Path) -> list[str]:
+    """
+    Rewrites the code files of a saved model folder from this package's source (`expected_code`), leaving weights
+    and tokenizer untouched; code files no longer imported are removed. Returns the file names written.
+    """
+    folder = Path(folder)
+    code = expected_code(folder)
     for stale in folder.glob("*.py"):
-        if package / stale.name not in needed:
+        if stale.name not in code:
             stale.unlink()
-    for source in sorted(needed):
-        (folder / source.name).write_text(source.read_text())
-    return sorted(p.name for p in needed)
+    for name, text in code.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return sorted(code)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,16 +9,17 @@ Readers for the (utterances, persona sentences) data a persona extractor learns 
 
 from __future__ import annotations
 
+import argparse
 import csv
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .esconv import load_dialogues
-from .pal_tokens import PERSONA_TOKEN
-from .persona_extraction import PAL_FIRST_PERSONA_UTTERANCE, SEPARATOR_TOKEN, split_persona
+from modeling_pal.data.esconv import load_dialogues
+from modeling_pal.pal_tokens import PERSONA_TOKEN, split_persona
+from modeling_pal.persona_extraction import PAL_FIRST_PERSONA_UTTERANCE, SEPARATOR_TOKEN
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +212,48 @@ def pal_persona_examples(dialogues: Sequence[PalPersonaDialogue]) -> list[Person
     ]
 
 
+
+READERS: dict[str, Callable[[Path], list[PersonaExample]]] = {
+    "pal-csv": read_pal_extractor_csv,
+    "convai2": read_convai2,
+    "spc": read_synthetic_persona_chat,
+}
+PAL_PERSONAS = "pal-personas"
+
+
+def data_spec(text: str) -> tuple[str, Path]:
+    """Parses a `FORMAT:PATH` argument."""
+    data_format, colon, path = text.partition(":")
+    if not colon or data_format not in (*READERS, PAL_PERSONAS):
+        raise argparse.ArgumentTypeError(f"{text!r}: use FORMAT:PATH with FORMAT in {[*READERS, PAL_PERSONAS]}.")
+    if not Path(path).is_file():
+        raise argparse.ArgumentTypeError(f"{text!r}: no file at {path}.")
+    return data_format, Path(path)
+
+
+def load_examples(
+    specs: Sequence[tuple[str, Path]], heldout_every: int, limit: int | None = None
+) -> list[PersonaExample]:
+    """
+    Reads every `FORMAT:PATH` source (its first `limit` examples if given); from PESConv files, only the dialogues not
+    held out for evaluation.
+    """
+    examples = []
+    for data_format, path in specs:
+        if data_format == PAL_PERSONAS:
+            part = pal_persona_examples(split_heldout(read_pal_personas(path), heldout_every)[0])
+        else:
+            part = READERS[data_format](path)
+        examples.extend(part[:limit])
+        print(f"{data_format}:{path}: {len(part[:limit])} of {len(part)} examples")
+    return examples
+
+
 __all__ = [
+    "PAL_PERSONAS",
+    "READERS",
+    "data_spec",
+    "load_examples",
     "PalPersonaDialogue",
     "PersonaExample",
     "pal_persona_examples",
@@ -222,3 +264,4 @@ __all__ = [
     "read_synthetic_persona_chat",
     "split_heldout",
 ]
+

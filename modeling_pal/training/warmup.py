@@ -28,11 +28,11 @@ from pathlib import Path
 from tqdm import tqdm
 from transformers import BlenderbotSmallForConditionalGeneration, Seq2SeqTrainer
 
-from .bundled import load_pal_tokenizer
-from .causal_lm import JsonLogCallback
-from .conversation import SEEKER, SUPPORTER, format_context
-from .esconv import PalCollator, load_split
-from .train import pal_training_arguments
+from modeling_pal.bundled import load_pal_tokenizer
+from modeling_pal.conversation import SEEKER, SUPPORTER, format_context
+from modeling_pal.data.esconv import PalCollator, load_split
+from modeling_pal.training.causal_lm import JsonLogCallback
+from modeling_pal.training.train import pal_training_arguments
 
 logger = logging.getLogger(__name__)
 

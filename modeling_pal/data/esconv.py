@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
-from .conversation import SEEKER, SUPPORTER, format_context, normalize_role, pad_rows
-from .strategy_control import strategy_token
-
-INPUT_PERSONA = "<input>"
+from modeling_pal.conversation import SEEKER, SUPPORTER, format_context, normalize_role, pad_rows
+from modeling_pal.pal_tokens import INPUT_TOKEN
+from modeling_pal.strategies import strategy_token
 
 
 @dataclass
@@ -173,7 +172,7 @@ class FeaturizeOptions:
 def persona_at(dialogue: Dialogue, seeker_count: int, options: FeaturizeOptions) -> str:
     """PAL's persona rule: `persona_list[seeker_count - 3]` once the seeker has spoken 3 times, else `"<input>"`."""
     if seeker_count <= 2:
-        return INPUT_PERSONA
+        return INPUT_TOKEN
     personas = dialogue.seeker_utterances if options.persona_from_utterances else dialogue.persona_list
     if personas is None:
         raise ValueError("The dialogue has no `persona_list`: build PESConv first, or use the 'joint' variant.")
@@ -217,15 +216,6 @@ def featurize(dialogue: Dialogue, tokenizer, options: FeaturizeOptions, strategy
     return examples
 
 
-def featurize_all(
-    dialogues: Iterable[Dialogue], tokenizer, options: FeaturizeOptions, strategy_names: Sequence[str]
-) -> list[dict]:
-    """`featurize` over many dialogues; each example also records its dialogue's index."""
-    examples = []
-    for d_index, dialogue in enumerate(dialogues):
-        for example in featurize(dialogue, tokenizer, options, strategy_names):
-            examples.append({**example, "dialogue": d_index})
-    return examples
 
 
 class PalCollator:
@@ -256,7 +246,6 @@ __all__ = [
     "PalCollator",
     "attach_personas",
     "featurize",
-    "featurize_all",
     "load_dialogues",
     "load_split",
     "pal_split",

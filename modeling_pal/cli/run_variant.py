@@ -14,8 +14,8 @@ import argparse
 import json
 from pathlib import Path
 
-from .evaluate import EvalSettings, evaluate
-from .train import TrainSettings, train
+from modeling_pal.evaluation.evaluate import EvalSettings, evaluate
+from modeling_pal.training.train import TrainSettings, train
 
 
 def run(config: dict) -> dict:

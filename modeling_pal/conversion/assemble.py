@@ -22,14 +22,14 @@ from pathlib import Path
 from peft import PeftModel
 from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
-from .causal_lm import ADAPTER_SETTINGS, adapter_base, load_extractor_adapter
-from .configuration_pal_llama import PalLlamaConfig
-from .export import save_pal_chat
-from .modeling_pal import PalForConditionalGeneration
-from .modeling_pal_llama import PalLlamaForCausalLM
-from .persona_extraction import save_extractor
-from .smollm2 import pal_home
-from .train_llama import PAL_FIELDS_FILE, build_pal_llama
+from modeling_pal.configuration_pal_llama import PalLlamaConfig
+from modeling_pal.conversion.smollm2 import pal_home
+from modeling_pal.export.folders import save_pal_chat
+from modeling_pal.modeling_pal import PalForConditionalGeneration
+from modeling_pal.modeling_pal_llama import PalLlamaForCausalLM
+from modeling_pal.persona_extraction import save_extractor
+from modeling_pal.training.causal_lm import ADAPTER_SETTINGS, adapter_base, load_extractor_adapter
+from modeling_pal.training.train_llama import PAL_FIELDS_FILE, build_pal_llama
 
 STAMP = "assembled_from.json"
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import torch
 from transformers import AutoTokenizer
 
-from .configuration_pal import PAL_STRATEGIES, PalConfig
-from .export import pal_generation_config
-from .modeling_pal import PalForConditionalGeneration
-from .pal_tokens import PAL_ADDED_TOKENS, add_pal_tokens, pal_token_ids
-from .strategy_control import strategy_token
+from modeling_pal.configuration_pal import PalConfig
+from modeling_pal.export.folders import pal_generation_config
+from modeling_pal.modeling_pal import PalForConditionalGeneration
+from modeling_pal.pal_tokens import PAL_ADDED_TOKENS, add_pal_tokens, pal_token_ids
+from modeling_pal.strategies import PAL_STRATEGIES, strategy_token
 
 BUNDLED_TOKENIZER_DIR = Path(__file__).parent / "tokenizer"
 # The tiny random-weight encoder-decoder shape used for tests and smoke runs (PAL and the persona extractor).
@@ -118,9 +118,9 @@ def tiny_chat_tokenizer(with_strategy_tokens: bool = True):
 
 def tiny_random_pal_llama(use_persona: bool = True, seed: int = 0, **overrides):
     """A tiny `PalLlamaForCausalLM` with random weights (it writes gibberish) and the tiny chat tokenizer."""
-    from .configuration_pal_llama import PalLlamaConfig
-    from .export import PAL_CHAT_DECODING
-    from .modeling_pal_llama import PalLlamaForCausalLM
+    from modeling_pal.configuration_pal_llama import PalLlamaConfig
+    from modeling_pal.export.folders import PAL_CHAT_DECODING
+    from modeling_pal.modeling_pal_llama import PalLlamaForCausalLM
 
     tokenizer = tiny_chat_tokenizer()
     config = PalLlamaConfig(

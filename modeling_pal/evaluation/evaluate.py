@@ -15,21 +15,21 @@ top-k 10, top-p 0.9, repetition penalty 1.03, seed 0) and writes `metrics.json`,
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import torch
 from tqdm import tqdm
 from transformers import AutoTokenizer, DynamicCache
 
-from . import metrics
-from .bundled import load_pal_tokenizer
-from .chat_layout import FIRST_PERSONA_UTTERANCE, chat_views, render_prompt
-from .conversation import SEEKER, decode_response
-from .esconv import (
+from logits_processors.strategy_control import PalStrategyControl
+from modeling_pal.bundled import load_pal_tokenizer
+from modeling_pal.chat_layout import FIRST_PERSONA_UTTERANCE, chat_views, render_prompt
+from modeling_pal.cli.settings import parse_settings_command_line
+from modeling_pal.conversation import SEEKER, decode_response
+from modeling_pal.data.esconv import (
     FeaturizeOptions,
     PalCollator,
     attach_personas,
@@ -37,19 +37,24 @@ from .esconv import (
     load_dialogues,
     load_split,
 )
-from .modeling_pal import PalForConditionalGeneration
-from .modeling_pal_llama import PalContrastDynamicCache, PalLlamaForCausalLM
-from .persona_extraction import split_persona
-from .prefix_sharing import shared_prefix_batch
-from .strategy_control import PalStrategyControl
-from .train_llama import dialogue_features
+from modeling_pal.evaluation import metrics
+from modeling_pal.modeling_pal import PalForConditionalGeneration
+from modeling_pal.modeling_pal_llama import PalContrastDynamicCache, PalLlamaForCausalLM
+from modeling_pal.pal_tokens import persona_sentences, split_persona
+from modeling_pal.prefix_sharing import shared_prefix_batch
+from modeling_pal.strategies import strategy_by_token_id
+from modeling_pal.training.train_llama import dialogue_features
 
-# PAL paper, Table 3 (ACC, PPL, B-2, B-4, D-1, D-2, E-1, E-2, R-L, Cos-Sim); "?" where not available.
+# PAL paper, Table 3 (ACC, PPL, B-2, B-4, D-1, D-2, E-1, E-2, R-L, Cos-Sim); `None` where the paper gives no number.
+PAPER_TABLE_3: dict[str, tuple[float | None, ...]] = {
+    "Blenderbot-Joint": (27.72, 18.11, 5.57, 1.93, 3.74, 20.66, 4.23, 20.28, 16.36, 0.184),
+    "Hard Prompt": (34.24, None, None, None, None, None, None, None, None, None),
+    "PAL α=0": (34.25, 15.92, 9.28, 2.90, 4.72, 25.56, 5.87, 33.05, 18.27, 0.229),
+    "PAL": (34.51, 15.92, 8.75, 2.66, 5.00, 30.27, 6.73, 41.82, 18.06, 0.244),
+}
+# The paper's rows as `pal-evaluate`'s report shows them ("?" where not available).
 PAPER_ROWS: dict[str, list] = {
-    "Blenderbot-Joint (paper)": [27.72, 18.11, 5.57, 1.93, 3.74, 20.66, 4.23, 20.28, 16.36, 0.184],
-    "Hard Prompt (paper)": [34.24, "?", "?", "?", "?", "?", "?", "?", "?", "?"],
-    "PAL α=0 (paper)": [34.25, 15.92, 9.28, 2.90, 4.72, 25.56, 5.87, 33.05, 18.27, 0.229],
-    "PAL (paper)": [34.51, 15.92, 8.75, 2.66, 5.00, 30.27, 6.73, 41.82, 18.06, 0.244],
+    f"{name} (paper)": ["?" if v is None else v for v in values] for name, values in PAPER_TABLE_3.items()
 }
 TABLE_COLUMNS = [
     ("ACC", "accuracy"),
@@ -69,28 +74,36 @@ TABLE_COLUMNS = [
 class EvalSettings:
     """What `pal-evaluate` reads; a run config's `evaluate` section holds the same keys."""
 
-    model: str = "runs/pal/model"
-    output_dir: str = "runs/pal/eval"
-    data_dir: str | None = None
-    order_file: str | None = None
-    split_scheme: str = "pal"
-    split: str = "test"
-    pesconv: list[str] = field(default_factory=list)
-    strategy_alpha: str | list[float] | None = None
+    model: str = field(default="runs/pal/model", metadata={"help": "the PAL model folder"})
+    output_dir: str = field(
+        default="runs/pal/eval", metadata={"help": "where metrics.json, generations.jsonl, metrics.md go"}
+    )
+    data_dir: str | None = field(
+        default=None, metadata={"help": "ESConv folder (ESConv.json or train/valid/test.jsonl)"}
+    )
+    order_file: str | None = field(default=None, metadata={"help": "esconv_order_and_splits.json, for PAL's split"})
+    split_scheme: Literal["pal", "hf"] = "pal"
+    split: Literal["train", "valid", "test"] = "test"
+    pesconv: list[str] = field(default_factory=list, metadata={"help": "PESConv jsonl files with the personas"})
+    strategy_alpha: str | None = field(
+        default=None,
+        metadata={"help": "alpha preset ('released', 'per-strategy', 'off') or 8 comma-separated floats"},
+    )
     batch_size: int = 32
     seed: int = 0
-    ppl_max_decoder_length: int = 50
-    max_dialogues: int | None = None
-    problem_type: str | None = None
-    max_new_tokens: int | None = None
-    distinct_off_by_one: bool = False
-    meteor: bool = True
-    name: str = "ours"
+    ppl_max_decoder_length: int = field(default=50, metadata={"help": "labels kept for PPL (PAL's infer: 15)"})
+    max_dialogues: int | None = field(default=None, metadata={"help": "only the first N dialogues of the split"})
+    problem_type: str | None = field(default=None, metadata={"help": "only the dialogues of this ESConv problem type"})
+    max_new_tokens: int | None = field(default=None, metadata={"help": "override the response length limit"})
+    distinct_off_by_one: bool = field(
+        default=False, metadata={"help": "PAL's Distinct-n, which skips each last n-gram"}
+    )
+    meteor: bool = field(default=True, metadata={"help": "METEOR (it needs Java; --no-meteor skips it)"})
+    name: str = field(default="ours", metadata={"help": "the row name in metrics.md"})
 
-
-def persona_sentences(persona: str | None) -> str:
-    """The persona's sentences as plain text (PAL's `<persona>`/`<input>` markers removed)."""
-    return " ".join(s.strip() for s in re.split(r"<persona>|<input>", persona or "") if s.strip())
+    def __post_init__(self):
+        if isinstance(self.strategy_alpha, str) and "," in self.strategy_alpha:
+            self.strategy_alpha = [float(a) for a in self.strategy_alpha.split(",")]
 
 
 def variant_of(model: PalForConditionalGeneration | PalLlamaForCausalLM) -> str:
@@ -120,7 +133,7 @@ def perplexity(model, examples: list[dict], collator: PalCollator, batch_size: i
 def generate(model, tokenizer, examples: list[dict], collator: PalCollator, settings: EvalSettings) -> list[dict]:
     """PAL's inference decoding of every example: its strategy and response."""
     torch.manual_seed(settings.seed)
-    names = dict(zip(model.config.strategy_token_ids, model.config.strategy_names, strict=True))
+    names = strategy_by_token_id(model.config.strategy_token_ids, model.config.strategy_names)
     outputs = []
     options = {} if settings.strategy_alpha is None else {"strategy_alpha": settings.strategy_alpha}
     if settings.max_new_tokens is not None:
@@ -210,7 +223,7 @@ def llama_generate(model, tokenizer, examples: list[dict], settings: EvalSetting
     history being the context) share one pass over the dialogue (`shared_prefix_batch`), in each view.
     """
     torch.manual_seed(settings.seed)
-    names = dict(zip(model.config.strategy_token_ids, model.config.strategy_names, strict=True))
+    names = strategy_by_token_id(model.config.strategy_token_ids, model.config.strategy_names)
     options = {} if settings.strategy_alpha is None else {"strategy_alpha": settings.strategy_alpha}
     if settings.max_new_tokens is not None:
         options["max_new_tokens"] = settings.max_new_tokens
@@ -340,35 +353,10 @@ def evaluate(settings: EvalSettings) -> dict:
 
 
 def parse_settings(argv: list[str] | None = None) -> EvalSettings:
-    parser = argparse.ArgumentParser(
-        prog="pal-evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    """Settings from command-line flags (and `--config FILE`: flags win)."""
+    return parse_settings_command_line(
+        EvalSettings, argv, "pal-evaluate", __doc__, section="evaluate", required=("model", "output_dir", "data_dir")
     )
-    parser.add_argument("--model", required=True, help="the PAL model folder")
-    parser.add_argument("--output-dir", required=True, help="where metrics.json, generations.jsonl, metrics.md go")
-    parser.add_argument("--data-dir", required=True, help="ESConv folder (ESConv.json or train/valid/test.jsonl)")
-    parser.add_argument("--order-file", help="esconv_order_and_splits.json, for PAL's split of the HF files")
-    parser.add_argument("--split-scheme", choices=["pal", "hf"], default="pal")
-    parser.add_argument("--split", choices=["train", "valid", "test"], default="test")
-    parser.add_argument("--pesconv", nargs="+", default=[], help="PESConv jsonl files with the personas")
-    parser.add_argument(
-        "--strategy-alpha", help="alpha preset ('released', 'per-strategy', 'off') or 8 comma-separated floats"
-    )
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--ppl-max-decoder-length", type=int, default=50, help="labels kept for PPL (PAL's infer: 15)")
-    parser.add_argument("--max-dialogues", type=int, help="evaluate only the first N dialogues of the split")
-    parser.add_argument("--problem-type", help="evaluate only the dialogues of this ESConv problem type")
-    parser.add_argument("--max-new-tokens", type=int, help="override the response length limit")
-    parser.add_argument(
-        "--distinct-off-by-one", action="store_true", help="PAL's Distinct-n, which skips each last n-gram"
-    )
-    parser.add_argument("--no-meteor", dest="meteor", action="store_false", help="skip METEOR (it needs Java)")
-    parser.add_argument("--name", default="ours", help="the row name in metrics.md")
-    args = vars(parser.parse_args(argv))
-    alpha = args["strategy_alpha"]
-    if alpha is not None and "," in alpha:
-        args["strategy_alpha"] = [float(a) for a in alpha.split(",")]
-    return EvalSettings(**args)
 
 
 def main(argv: list[str] | None = None) -> None:

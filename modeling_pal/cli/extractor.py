@@ -1,0 +1,118 @@
+"""
+`pal-extractor`: train, evaluate and apply PAL's persona extractor.
+
+  # fine-tune a downloaded seq2seq checkpoint (PAL used facebook/bart-large-cnn) on PersonaChat pairs
+  pal-extractor train --model bart-large-cnn/ --data pal-csv:personachat/valid.csv \\
+      --eval-data pal-csv:personachat/test.csv --output models/persona-extractor
+  # a tiny random-weight extractor, for smoke runs
+  pal-extractor train --tiny-random --data pal-csv:personachat/valid.csv --max-steps 50 --output runs/tiny-extractor
+  # BLEU, ROUGE-L and persona-sentence F1 against gold personas, and agreement with PAL's own extractor
+  pal-extractor evaluate --model models/persona-extractor --gold pal-csv:personachat/test.csv \\
+      --pal-personas pesconv/pal_valid.jsonl --output-dir runs/extractor-eval
+  # ESConv -> PESConv (adds `persona` and `persona_list`); resumes where an earlier run stopped
+  pal-extractor build-pesconv --model models/persona-extractor --input esconv/train.jsonl --output pesconv/train.jsonl
+
+Data are given as FORMAT:PATH, with FORMAT one of: `pal-csv` (PAL's extractor CSV), `convai2` (ParlAI PersonaChat or
+ConvAI2 text), `spc` (Synthetic-Persona-Chat CSV), `pal-personas` (PESConv JSON lines carrying PAL's personas: one
+example per `persona_list` entry; every `--pal-heldout-every`-th dialogue is kept out of training for `evaluate`).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from modeling_pal.data.personachat import data_spec
+from modeling_pal.data.pesconv import build_pesconv
+from modeling_pal.evaluation.extractor import evaluate
+from modeling_pal.training.extractor import PAL_TRAINING, train
+
+
+def _add_inference_arguments(parser: argparse.ArgumentParser, model_required: bool = True) -> None:
+    parser.add_argument("--model", required=model_required, help="a trained extractor folder or adapter folder")
+    parser.add_argument("--batch-size", type=_positive, default=8, help="dialogues per generate call (default 8)")
+    parser.add_argument("--device", help="e.g. cpu, cuda, cuda:1 (default: cuda if available)")
+    parser.add_argument("--num-beams", type=int, help="beams (default: the model's generation config, PAL: 10)")
+    parser.add_argument("--max-length", type=int, help="longest persona in tokens (default: the model's, PAL: 128)")
+    parser.add_argument(
+        "--max-input-length",
+        type=int,
+        help="source tokens read, the latest kept (default: the length the extractor was trained on, else 512)",
+    )
+    parser.add_argument("--no-post-filter", action="store_true", help="keep sentences PAL's post-filter drops")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="pal-extractor", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    heldout = dict(type=int, default=5, help="hold out PESConv dialogues 0, N, 2N, ... for evaluate (default 5)")
+
+    train_parser = commands.add_parser("train", help="fine-tune a seq2seq model into a persona extractor")
+    source = train_parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--model",
+        help="a pretrained BART/BlenderbotSmall-style seq2seq folder to fine-tune, or a decoder-only chat LM folder "
+        "(`smollm2`: the offline SmolLM2-135M-Instruct base) to train a LoRA adapter on",
+    )
+    source.add_argument("--init-config", help="random weights from this config.json (or a folder with one)")
+    source.add_argument("--tiny-random", action="store_true", help="a tiny random BART (smoke runs)")
+    train_parser.add_argument("--tokenizer", help="tokenizer folder (default: the model's or the config's folder)")
+    train_parser.add_argument("--data", type=data_spec, action="append", required=True, help="FORMAT:PATH, repeatable")
+    train_parser.add_argument(
+        "--eval-data", type=data_spec, action="append", default=[], help="FORMAT:PATH for eval loss"
+    )
+    train_parser.add_argument("--output", required=True, help="the hub-ready extractor folder to write")
+    train_parser.add_argument("--checkpoint-dir", help="where checkpoints go (default: OUTPUT-checkpoints)")
+    train_parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
+    train_parser.add_argument("--pal-heldout-every", **heldout)
+    train_parser.add_argument("--epochs", type=float, default=PAL_TRAINING["epochs"], help="(default 10)")
+    train_parser.add_argument("--max-steps", type=int, default=-1, help="stop after this many steps (overrides epochs)")
+    train_parser.add_argument("--batch-size", type=_positive, default=PAL_TRAINING["batch_size"], help="(default 16)")
+    train_parser.add_argument("--gradient-accumulation-steps", type=_positive, default=1)
+    train_parser.add_argument("--learning-rate", type=float, default=PAL_TRAINING["learning_rate"], help="(1e-5)")
+    train_parser.add_argument("--warmup-steps", type=int, default=PAL_TRAINING["warmup_steps"], help="(default 100)")
+    train_parser.add_argument("--max-source-length", type=_positive, default=PAL_TRAINING["max_length"], help="(128)")
+    train_parser.add_argument("--max-target-length", type=_positive, default=PAL_TRAINING["max_length"], help="(128)")
+    train_parser.add_argument("--eval-every", type=float, default=0.25, help="evaluate every this many epochs (0.25)")
+    train_parser.add_argument("--patience", type=int, default=5, help="early stopping patience, in evaluations (5)")
+    train_parser.add_argument("--save-steps", type=_positive, default=500, help="checkpoint interval without eval data")
+    train_parser.add_argument("--logging-steps", type=_positive, default=50)
+    train_parser.add_argument("--limit", type=_positive, help="use only the first N examples of each source")
+    train_parser.add_argument("--bf16", action="store_true", help="bf16 mixed precision (decoder-only: always on)")
+    train_parser.add_argument(
+        "--lora", help="decoder-only models: LoRA settings, e.g. r=16,alpha=32,dropout=0.05 (default r=8,alpha=16)"
+    )
+    train_parser.add_argument("--seed", type=int, default=42)
+
+    eval_parser = commands.add_parser("evaluate", help="score an extractor against gold personas and PAL's extractor")
+    _add_inference_arguments(eval_parser, model_required=False)
+    eval_parser.add_argument(
+        "--copy-baseline", action="store_true", help="score the seeker's utterances themselves as the persona"
+    )
+    eval_parser.add_argument("--gold", type=data_spec, action="append", default=[], help="FORMAT:PATH, repeatable")
+    eval_parser.add_argument("--pal-personas", help="PESConv JSON lines with PAL's personas (agreement)")
+    eval_parser.add_argument("--pal-heldout-every", **heldout)
+    eval_parser.add_argument("--output-dir", required=True, help="where metrics.json/.md and predictions.jsonl go")
+    eval_parser.add_argument("--limit", type=_positive, help="only the first N examples (dialogues) of each set")
+
+    build_parser = commands.add_parser("build-pesconv", help="ESConv -> PESConv with persona and persona_list")
+    _add_inference_arguments(build_parser)
+    build_parser.add_argument(
+        "--input", required=True, help="ESConv JSON lines (HF layout) or the original ESConv.json"
+    )
+    build_parser.add_argument("--output", required=True, help="PESConv JSON lines; an existing one is resumed")
+
+    args = parser.parse_args(argv)
+    {"train": train, "evaluate": evaluate, "build-pesconv": build_pesconv}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""
+Applying a persona extractor to dialogues: ESConv -> PESConv (`pal-extractor build-pesconv`: each dialogue gains
+`persona` and the per-turn `persona_list`), resumable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+from tqdm.auto import tqdm
+
+from modeling_pal.data.esconv import parse_dialogue, read_records
+from modeling_pal.pal_tokens import pesconv_persona
+from modeling_pal.persona_extraction import PersonaExtractionPipeline, seeker_utterances
+from modeling_pal.persona_support import load_persona_extractor
+from modeling_pal.training.causal_lm import (
+    load_extractor_adapter,
+)
+
+
+def load_pipeline(folder: str, device: str | None = None) -> PersonaExtractionPipeline:
+    """
+    The persona-extraction pipeline (this package's code, no remote code) of a trained extractor folder, or of an
+    adapter folder (`pal-extractor train --model smollm2`) over its base.
+    """
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if not (Path(folder) / "adapter_config.json").is_file():
+        return load_persona_extractor(folder, device)
+    model, tokenizer = load_extractor_adapter(folder)
+    return PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=device)
+
+
+def pipeline_options(args: argparse.Namespace) -> dict:
+    """The extraction settings given on the command line (unset ones keep the pipeline's and model's defaults)."""
+    options = {
+        "num_beams": args.num_beams,
+        "max_length": args.max_length,
+        "max_input_length": args.max_input_length,
+        "post_filter": False if args.no_post_filter else None,
+    }
+    return {k: v for k, v in options.items() if v is not None}
+
+
+def extract(
+    pipe: PersonaExtractionPipeline, dialogues: Sequence, batch_size: int, desc: str, **options
+) -> list[list[str]]:
+    """Runs the pipeline over dialogues, `batch_size` at a time, with a progress bar."""
+    outputs = []
+    with tqdm(total=len(dialogues), desc=desc, unit="dialogue") as bar:
+        for start in range(0, len(dialogues), batch_size):
+            chunk = list(dialogues[start : start + batch_size])
+            outputs.extend(pipe(chunk, batch_size=batch_size, **options))
+            bar.update(len(chunk))
+    return outputs
+
+
+def written_dialogues(output: Path, dialogues: Sequence[dict]) -> int:
+    """
+    How many dialogues an earlier run already wrote to `output` (a cut-off last line is removed). Raises a
+    `ValueError` if the file holds other dialogues than the input's first ones.
+    """
+    if not output.exists():
+        return 0
+    done, kept_bytes = 0, 0
+    with open(output, "rb") as f:
+        for line in f:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                break
+            if not line.endswith(b"\n"):
+                break
+            if done >= len(dialogues) or row.get("dialog") != dialogues[done].get("dialog"):
+                raise ValueError(
+                    f"{output} does not continue this input: its row {done} is another dialogue. "
+                    "Remove it or choose another --output."
+                )
+            done += 1
+            kept_bytes += len(line)
+    with open(output, "r+b") as f:
+        f.truncate(kept_bytes)
+    return done
+
+
+def build_pesconv(args: argparse.Namespace) -> None:
+    dialogues = read_records(args.input)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    done = written_dialogues(output, dialogues)
+    if done:
+        print(f"{output}: {done} of {len(dialogues)} dialogues already written, resuming.")
+    pipe = load_pipeline(args.model, args.device)
+    options = pipeline_options(args)
+    with (
+        open(output, "a", encoding="utf-8") as f,
+        tqdm(total=len(dialogues), initial=done, desc="PESConv", unit="dialogue") as bar,
+    ):
+        for start in range(done, len(dialogues), args.batch_size):
+            chunk = dialogues[start : start + args.batch_size]
+            utterances = []
+            for i, dialogue in enumerate(chunk, start):
+                try:
+                    utterances.append(seeker_utterances(parse_dialogue(dialogue, i).seeker_utterances))
+                except ValueError as error:
+                    raise ValueError(f"{args.input}, dialogue {i}: {error}") from None
+            persona_lists = pipe(utterances, incremental=True, batch_size=len(chunk), **options)
+            short = [i for i, persona_list in enumerate(persona_lists) if not persona_list]
+            whole = pipe([utterances[i] for i in short], batch_size=len(chunk), **options) if short else []
+            personas = [persona_list[-1] if persona_list else None for persona_list in persona_lists]
+            for i, sentences in zip(short, whole, strict=True):
+                personas[i] = pesconv_persona(sentences)
+            for dialogue, persona, persona_list in zip(chunk, personas, persona_lists, strict=True):
+                row = {**dialogue, "persona": persona, "persona_list": persona_list}
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            f.flush()
+            bar.update(len(chunk))
+    print(f"Wrote {len(dialogues)} PESConv dialogues to {output}.")

@@ -1,1 +1,0 @@
-../logits_processors/strategy_control.py
