@@ -172,6 +172,9 @@ SLANG = {
     "wnt": "want",
     "bout": "about",
     "cuz": "because",
+    "kll": "kill",
+    "klll": "kill",
+    "kil": "kill",
 }
 # Phrases of slang, read after the words: -> their plain wording.
 SLANG_PHRASES = (
@@ -196,6 +199,8 @@ SLANG_PHRASES = (
     (r"\bself\s*-\s*harm", "self harm"),
     (r"\bself\s*harm", "self harm"),
     (r"\b(want|going|have|need|got|ready|trying|about|try|wanting)\s+2\b", r"\1 to"),
+    (r"\bk\s*-?\s*word\s+(?=my\s?self\b)", "kill "),
+    (r"\b(want|going|need|ready|wanting|trying|about)\s+too\s+(?=die|kill|end|overdose|cut|jump|hang)", r"\1 to "),
     (r"\bwant\s+to\s+dye\b(?!\s+(?:my|your|her|his|the|it|them|this|that)\b)", "want to die"),
 )
 _SLANG_PHRASES = tuple((re.compile(pattern), replacement) for pattern, replacement in SLANG_PHRASES)
@@ -364,6 +369,23 @@ _NOT_IDIOM_DIE = (r"(?!\s+(?:(?:of|from|with|inside)\s+(?:embarrassment|laughter
                   r"|on\s+(?:this|that)\s+hill|in\s+(?:the\s+game|minecraft|a\s+game)|for\s+(?:my|our|this)\s+"
                   r"(?:country|team|cause))\b)")
 
+# Signs that the speaker will not be there any more (for "passing_on": giving things away with one of them).
+_FINAL = (r"(?:won't|will\s+not|will\s+never|wont|not\s+going\s+to|never\s+going\s+to)\s+(?:\w+\s+){0,2}"
+          r"(?:need|use|play|want|wear|ride|drive|read|be\s+(?:needing|using|playing|around|here|alive|able))|for\s+when\s+i'm\s+not\s+"
+          r"(?:here|around)|when\s+i'm\s+(?:gone|not\s+(?:here|around)\s+anymore)|after\s+i'm\s+gone|where\s+i'm\s+going|"
+          r"from\s+now\s+on|(?:for\s+the|one)\s+last\s+time|understand\s+soon|before\s+i\s+go(?!\s+(?:to|on|out|home|back|"
+          r"away))|easier\s+this\s+way|in\s+case\s+something\s+happens\s+to\s+me")
+# Reasons for giving things away that are not a farewell (moving, clearing out, a holiday).
+_NOT_FAREWELL = (r"moving|move|moved|charity|charities|donat\w*|declutter\w*|garage\s+sale|yard\s+sale|car\s+boot|"
+                 r"thrift|goodwill|sell\w*|sold|new\s+(?:flat|house|place|apartment|one|baby)|upgrad\w*|outgr\w+|too\s+small|"
+                 r"holiday|vacation|trip|abroad|while\s+i'm\s+away|next\s+week|spring\s+clean\w*|downsiz\w*|retir\w*|"
+                 r"hospital\s+for|surgery|travel\w*")
+# The others being away or unaware: the time chosen for a plan ("once my mum leaves", "so nobody will notice").
+_ALONE_CUE = (r"(?:when|while|once|after|until)\s+(?:my\s+\w+|everyone|everybody|the\s+kids|they|he|she|mum|mom|dad|"
+              r"my\s+parents)\s+(?:is|are|leaves?|goes|go|left|gets?|falls?|fall|goes)\s+(?:away|out|asleep|gone|to\s+sleep|"
+              r"on\s+(?:her|his|their)\s+trip|for\s+(?:her|his|their|the)|at\s+(?:their|his|her)\s+\w+'s)|(?:nobody|no\s+one)\s+"
+              r"(?:will|would|can|could)\s+(?:notice|find|stop|blame|know)|so\s+(?:nobody|no\s+one)|slip\s+away|after\s+the\s+"
+              r"funeral|going\s+through\s+with\s+it|(?:are|is)\s+away\s+(?:next|this|on)")
 CRISIS_RULES: tuple[CrisisRule, ...] = (
     # -- direct statements -------------------------------------------------------------------------------------
     _rule(
@@ -633,7 +655,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         rf"(?:edge|ledge|top|railing)\s+of\s+(?:the\s+|a\s+|my\s+)?(?:[\w']+\s+)?{_HEIGHT}",
         rf"(?:i'm|i\s+am|im)\s+(?:standing\s+|sitting\s+)?(?:on|at)\s+(?:the|a)\s+(?:{_HEIGHT}|railing|tracks|"
         r"rail\s+tracks|train\s+tracks)\s+(?:right\s+)?now",
-        rf"(?:looked\s+up|checked|check|checking|researched|researching|googled|searched|measured|measuring|scouted|"
+        rf"(?:looked\s+up|looking\s+up|look\s+up|checked|check|checking|researched|researching|googled|searched|measured|measuring|scouted|"
         rf"found\s+out|worked\s+out|calculated)\s+(?:[\w']+\s+){{0,4}}(?:how\s+high|highest|how\s+tall|tallest|how\s+deep|"
         rf"lethal|fatal|deadly|how\s+many\s+(?:pills|tablets)|how\s+much\s+(?:insulin|of\s+my)|{_HEIGHT}|train\s+times|"
         r"the\s+drop|beam|rafters?|the\s+ceiling\s+fan)",
@@ -662,7 +684,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         "plan_means",
         r"(?:gun|firearm|pistol|rifle|shotgun|pills|meds|rope)\b.*\bi\s+know\s+where\s+(?:the\s+)?(?:key|keys|it\s+is|"
         r"they\s+are|(?:he|she|they)\s+keeps?|(?:he|she|they)\s+hides?)",
-        rf"how\s+many\s+(?:of\s+)?(?:my\s+)?(?:[\w']+\s+)?{_MEDS}\s+(?:it\s+)?(?:would|will|it'd|it\s+would)\s+take",
+        rf"how\s+many\s+(?:of\s+)?(?:my\s+)?(?:[\w']+\s+)?{_MEDS}\s+(?:it\s+)?(?:would|will|it'd|it\s+would|does|do)\s+(?:it\s+)?take",
         rf"{_HEIGHT}\b.*\b(?:looked|looking|stared|staring|peered|peering|leaned|leaning)\s+(?:over|down)\b",
         r"if\s+i\s+(?:jumped|stepped|walked|drove|threw\s+myself|fell|leapt|lay\s+down)\s+(?:in\s+front\s+of|off|into|"
         r"from|onto|on)\s+(?:one|it|that|them|a|the|this)\b",
@@ -687,7 +709,8 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         rf"(?:after|when)|when\s+i'm\s+gone|to\s+everyone|why\s+i\s+did\s+it|after\s+(?:{_AFTER_ME}))",
         r"(?:gave|giving|given|give|handed|handing|sold|selling)\s+away\s+(?:all\s+)?(?:of\s+)?(?:my|most\s+of\s+my)\s+"
         r"(?:[\w']+\s+)?(?:stuff|things|belongings|possessions|clothes|books|games|guitar|stuff|jewel\w*|collection|"
-        r"records|art|savings)",
+        r"records|art|savings)\b"
+        rf"(?!.*\b(?:{_NOT_FAREWELL})\b)",
         r"(?:gave|giving|given|give|handed|handing|left)\s+(?:away\s+)?my\s+(?:cat|dog|pets?|puppy|kitten|bird|birds|"
         r"fish|hamster|rabbit|bunny|parrot|horse|guinea\s+pig)\s+(?:away|to)",
         r"(?:found|finding|find)\s+(?:a\s+)?(?:new\s+)?(?:home|owner|family)\s+for\s+my\s+(?:cat|dog|pets?|puppy|"
@@ -703,7 +726,8 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:this\s+is|it's|this\s+will\s+be|here's)\s+(?:my\s+)?(?:last|final)\s+(?:message|post|goodbye|words)",
         r"this\s+is\s+(?:my\s+)?goodbye|i\s+think\s+this\s+is\s+goodbye|(?:goodbye|farewell)\s+(?:everyone|"
         r"world|forever|for\s+good|for\s+ever|cruel\s+world)"
-        r"(?!.*\b(?:see\s+you|tomorrow|later|soon|next\s+(?:week|time)|good\s*night|have\s+a)\b)",
+        r"(?!.*\b(?:see\s+you|tomorrow|later|soon|next\s+(?:week|time)|good\s*night|have\s+a|lol|lmao|haha|group\s+chat|"
+        r"ttyl|brb|this\s+chat|server)\b)",
         r"(?:last|final)\s+time\s+(?:you'll|you\s+will|anyone\s+will|anyone'll|i'll|i\s+will|we'll)\s+(?:ever\s+)?"
         r"(?:hear\s+from\s+me|talk|see\s+me|speak)",
         r"(?:you|they|anyone)\s+(?:won't|will\s+not|will\s+never|'ll\s+never)\s+(?:ever\s+)?(?:hear\s+from|see)\s+me\s+"
@@ -713,8 +737,10 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"i\s+loved|"
         r"it's\s+not\s+(?:their|her|his|your)\s+fault|know\s+i\s+(?:love|loved))",
         rf"(?:for|after|when|once)\s+(?:{_AFTER_ME})|when\s+i'm\s+no\s+longer\s+(?:here|around|alive)",
-        r"(?:put|putting|got|getting|have|had|sorted|sorting)\s+(?:all\s+)?(?:of\s+)?my\s+affairs\s+in\s+order|"
-        r"(?:tying|tie|tied|tidying)\s+up\s+(?:all\s+)?(?:my\s+|the\s+)?loose\s+ends",
+        r"(?:put|putting|got|getting|have|had|sorted|sorting)\s+(?:all\s+)?(?:of\s+)?my\s+affairs\s+in\s+order"
+        r"(?!.*\b(?:move|moving|holiday|trip|surgery|operation|emigrat\w*|abroad|retir\w*|deployment|baby)\b)|"
+        r"(?:tying|tie|tied|tidying)\s+up\s+(?:all\s+)?(?:my\s+|the\s+)?loose\s+ends"
+        r"(?!.*\b(?:work|holiday|vacation|trip|move|moving|maternity|paternity|job|retir\w*|leave|office|abroad|emigrat\w*)\b)",
         r"(?:updated|wrote|written|made|sorted|finished|finalized|finalised|signed|changed)\s+(?:out\s+)?my\s+will\b",
         r"(?:planned|planning|arranged|arranging|paid\s+for|left\s+instructions\s+for|wrote\s+down\s+(?:what\s+i\s+want"
         r"\s+for\s+)?)\s+my\s+(?:own\s+)?funeral",
@@ -726,7 +752,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"i'm\s+sorry)",
         r"(?:before|by\s+the\s+time)\s+i\s+(?:leave\s+for\s+good|am\s+gone|'m\s+gone)\s*[.!]*\s*$",
         r"(?:gave|giving|given|give)\s+(?:all\s+)?(?:of\s+)?my\s+(?:[\w']+\s+)?(?:stuff|things|belongings|possessions|"
-        r"clothes|books|games|savings)\s+away",
+        rf"clothes|books|games|savings)\s+away\b(?!.*\b(?:{_NOT_FAREWELL})\b)",
         r"arrangements?\s+for\s+my\s+(?:pets?|cats?|dogs?|kids|children|plants)",
         r"(?:told|tell|telling|hugged|hug|hugging|kissed|saw|see|seeing|visited|visit|visiting|called|call|calling)\s+"
         r"(?:[\w']+\s+){0,4}(?:for\s+the\s+last\s+time|one\s+last\s+time)(?!.*\b(?:before\s+(?:he|she|they)|passed|"
@@ -830,7 +856,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?!\s+(?:on\s+(?:a|the)|by\s+accident|accidentally|while|when|shaving|in\s+the\s+sun))",
         r"(?:starv\w+|purg\w+)\s+(?:myself|to\s+punish)|stopped\s+eating\s+(?:to|as)\s+(?:punish|punishment)",
         r"(?:carve|carved|carving|etch\w*|wrote|write|writing)\s+(?:[\w']+\s+){0,3}(?:into|on)\s+my\s+(?:[\w']+\s+)?"
-        rf"(?:{_BODY})\s+(?:with|using)?",
+        rf"(?:{_BODY})(?:\s+(?:with|using))?",
     ),
     # -- questions about lethal means -------------------------------------------------------------------------
     _rule(
@@ -867,6 +893,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"how\s+(?:high|far|deep|long|tall|big)\s+(?:[\w']+\s+){0,8}(?:to\s+)?(?:die|be\s+fatal|be\s+lethal|kill\s+(?:me|you|"
         r"myself|yourself|someone|a\s+person)|not\s+survive|survive|death)\b",
         r"(?:painless|peaceful|least\s+painful)\s+(?:way|method)\s*(?:$|[?.!])",
+        r"(?:make|making)\s+it\s+(?:look|seem)\s+like\s+an?\s+accident",
         rf"(?:best|highest|tallest|good|right|ideal)\s+(?:{_HEIGHT}|place|spot|height)\s+to\s+jump\s+(?:from|off)",
         negatable=False,
         subject=False,
@@ -884,7 +911,8 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"tirarme|colgarme|cortarme)",
         r"matarme|suicidarme|quitarme\s+la\s+vida|acabar\s+con\s+mi\s+vida|pensamientos\s+suicidas|ideas\s+suicidas|"
         r"soy\s+suicida|me\s+siento\s+suicida",
-        r"(?:yo|me|mi|quiero|voy|pienso|estoy|tengo|siento|pensando)\b.*\bsuicid(?:io|arme|ar)\b",
+        r"(?:yo|me|mi|quiero|voy|pienso|estoy|tengo|siento|pensando)\b.*\b(?<!prevencion\sdel\s)(?<!sobre\sel\s)"
+        r"suicid(?:io|arme|ar)\b",
         r"(?:ya\s+)?no\s+quiero\s+(?:seguir\s+)?(?:vivir|viviendo|estar\s+aqui|existir|despertar)",
         r"no\s+(?:tengo|hay|encuentro|veo)\s+(?:ninguna\s+)?(?:razon|razones|motivo|motivos|sentido)\s+(?:para|de)\s+"
         r"(?:seguir\s+)?viv(?:ir|iendo)",
@@ -984,6 +1012,357 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"snijden)|er\s+een\s+eind\s+aan\s+maken",
         language="nl",
     ),
+    # -- concepts, worded many ways (English) -------------------------------------------------------------------
+    # Passing on what one owns or cares for, with a sign that the speaker will not be there to need it.
+    _rule(
+        "passing_on",
+        "farewell",
+        rf"(?:gave|giving|give|given|handed|handing|rehomed|rehoming|rehome|left|leaving|leave|transferred|signed\s+over|"
+        rf"passed\s+on|passing\s+on)\s+(?:away\s+|over\s+)?(?:[\w']+\s+){{0,3}}(?:my|all\s+my|everything)\b"
+        rf"(?=.*\b(?:{_FINAL})\b)(?!.*\b(?:{_NOT_FAREWELL})\b)",
+        rf"(?:rehomed|rehoming|found\s+a\s+new\s+home\s+for)\s+(?:my|our)\s+\w+(?!.*\b(?:{_NOT_FAREWELL}|allergic|"
+        r"allergies|landlord|baby|can't\s+keep|couldn't\s+keep)\b)",
+        r"(?:who\s+gets\s+(?:what|my)|(?:my|the)\s+\w+\s+(?:goes|go|will\s+go|are\s+going)\s+to\s+my\s+\w+|labell?ed\s+for\s+"
+        r"(?:my|each\s+of\s+my)\s+\w+|(?:made|wrote|writing|making)\s+a\s+list\s+of\s+who\s+(?:gets|should\s+get))",
+        r"(?:told|tell|showed|show)\s+(?:him|her|them|my\s+\w+)\s+where\s+(?:the|my)\s+(?:passwords?|will|papers|documents|"
+        r"keys|bank\s+\w+|policy|insurance)\s+(?:are|is)|(?:my\s+)?(?:passwords?|bank\s+(?:login|details|pin)|pin\s+numbers?|"
+        r"logins?)\s+(?:are|is)\s+in\s+(?:the|my|a)\b|(?:wrote|written|writing)\s+down\s+my\s+(?:bank\s+)?(?:login|logins|"
+        r"passwords?|pin)",
+        r"(?:changed|updated|named|added|made)\s+(?:the\s+)?(?:my\s+)?beneficiar\w+(?!.*\b(?:married|wedding|divorc\w*|"
+        r"born|baby|new\s+job|pension\s+scheme)\b)",
+        r"(?:so|and)\s+there(?:'s|\s+is|\s+will\s+be)\s+(?:less|nothing|no\s+mess)\s+(?:left\s+)?(?:for\s+(?:my\s+)?\w+\s+)?"
+        r"to\s+(?:deal\s+with|clean\s+up|sort\s+(?:out|through)|worry\s+about)|(?:less|nothing)\s+for\s+(?:my\s+)?\w+\s+to\s+"
+        r"(?:deal\s+with|clean\s+up|sort\s+out)\s+(?:afterwards|after|later|when)",
+        negatable=False,
+    ),
+    # Last words, thanks and apologies that close a life rather than a chat.
+    _rule(
+        "last_words",
+        "farewell",
+        r"sorry\s+for\s+what\s+i'm\s+(?:about|going)\s+to\s+do",
+        r"(?:said|say|told|written|wrote)\s+(?:everything|all)\s+i\s+(?:needed|wanted|had)\s+to\s+(?:say|tell)\b"
+        r"(?=.*\b(?:peace|ready|goodbye|now|love)\b)",
+        r"(?:thank|thanks|wanted\s+to\s+thank|want\s+to\s+thank)\b.*\bbefore\s+i\s+go\b(?!\s+(?:to|on|out|home|back|into|"
+        r"away|shopping|abroad|for))",
+        r"(?:doesn't|don't|didn't|won't|doesn't\s+even)\s+know\s+(?:it's|it\s+was|it\s+is|this\s+is|that\s+it's)\s+(?:the|my)\s+"
+        r"(?:last|final)",
+        r"(?:won't|will\s+not|won't\s+ever|will\s+never)\s+be\s+(?:messaging|posting|logging\s+(?:in|on)|writing|texting|"
+        r"chatting|talking\s+to\s+(?:you|anyone))\s+(?:here\s+|you\s+)?(?:again|anymore|any\s+more)",
+        r"(?:last|final)\s+time\s+i'll\s+(?:ever\s+)?(?:log\s+in|post|write|message|text|talk|be\s+here)",
+        r"(?:didn't|don't|do\s+not|did\s+not)\s+want\s+(?:them|him|her|you|my\s+\w+)\s+to\s+(?:find\s+(?:out|me)|see\s+me)\s+"
+        r"like\s+this",
+        r"(?:want|need)\s+(?:him|her|them|my\s+\w+|you)\s+to\s+know\s+(?:that\s+)?(?:none\s+of\s+this|it)\s+(?:was|is|wasn't|isn't)\s+"
+        r"(?:not\s+)?(?:her|his|their|your)\s+fault",
+        r"(?:shouldn't|should\s+not|not\s+to|never\s+to|mustn't)\s+blame\s+(?:himself|herself|themselves|yourself|themself)\s+"
+        r"for\s+(?:anything|what)\s+(?:that\s+)?(?:happens|happened|i\s+do|comes|might\s+happen|is\s+going\s+to)",
+        r"(?:one|a)\s+last\s+(?:round|visit|look|hug|walk|goodbye|message|call|time)\b(?!.*\b(?:before\s+(?:the\s+)?(?:move|"
+        r"holiday|trip|flight|school|uni|surgery)|moving|closing|season|shop|sale)\b)",
+        r"(?:know|see|visit)\b.*\b(?:won't|will\s+never|will\s+not)\s+(?:see|visit)\s+(?:them|it|him|her|you)\s+again\b"
+        r"(?!.*\b(?:moving|move|abroad|emigrat\w*|new\s+job)\b)",
+        r"(?:instructions|wishes)\s+for\s+(?:what\s+to\s+do\s+with\s+)?my\s+(?:body|ashes|remains|funeral)|(?:want|wants|"
+        r"played|read|sung|wear)\b.*\bat\s+my\s+(?:own\s+)?funeral|my\s+(?:own\s+)?funeral\s+(?:songs?|music|playlist|plans?|"
+        r"arrangements?)",
+        r"(?:i'm|i\s+am)\s+(?:just\s+)?not\s+going\s+to\s+be\s+(?:anywhere|around|here|alive)\b",
+        r"(?:i'm|i\s+am)\s+at\s+peace\s+with\s+(?:it|my\s+decision|dying|leaving|the\s+decision)\b(?=.*\b(?:said|goodbye|"
+        r"ready|decided|decision|letters?|notes?)\b)",
+        r"(?:for|after|when|once)\s+(?:i'm|i\s+am)\s+not\s+(?:here|around)(?:\s+anymore|\s+any\s+more)?\b(?!\s+(?:next|"
+        r"this|for\s+(?:a|the)|on|at|in|during|over)\b)(?!.*\b(?:holiday|vacation|trip|away\s+for|work|business)\b)",
+        r"for\s+(?:him|her|them|my\s+\w+)\s+to\s+find\s+(?:in\s+the\s+morning|after|later|when|tomorrow)\b"
+        r"(?!.*\b(?:school|work|class|shopping|the\s+shops|dinner)\b)",
+        r"(?:he'll|she'll|they'll|you'll|everyone\s+will)\s+understand\s+(?:soon|later|one\s+day|tomorrow|when)",
+        r"(?:will\s+you|can\s+you|please)\s+(?:tell|let)\s+(?:my\s+\w+|them|him|her)\s+(?:that\s+)?i\s+(?:love|loved|"
+        r"'m\s+sorry|am\s+sorry)",
+        negatable=False,
+    ),
+    # Plans: a time, a place, a way, readiness, and keeping it hidden.
+    _rule(
+        "plan_timing",
+        "plan_means",
+        rf"(?:do\s+it|go\s+through\s+with\s+it|end\s+it|finally\s+do\s+it|make\s+my\s+move)\b(?=.*\b(?:{_ALONE_CUE})\b)",
+        rf"(?:{_ALONE_CUE})\b.*\b(?:do\s+it|go\s+through\s+with\s+it|end\s+it)\b",
+        r"(?:it'll|it\s+will|it's\s+going\s+to|this\s+will)\s+all\s+be\s+over\s+(?:by|soon|tonight|tomorrow|on)\b|"
+        r"(?:by|on)\s+\w+day\s+it'll\s+(?:all\s+)?be\s+over",
+        r"(?:need|have|got|want)\s+to\s+(?:pick|choose|decide\s+on|set)\s+(?:a|the)\s+(?:day|date|night|time|moment)\b",
+        r"(?:i've|i\s+have|i)\s+(?:picked|chosen|chose|set|decided\s+on|settled\s+on)\s+(?:a|the)\s+(?:date|day|night)(?=\s*[.,:]|\s+(?:for\s+it|"
+        r"already|now|in\s+my\s+head))(?!.*\b(?:party|wedding|trip|move|exam|surgery|appointment|interview|launch|"
+        r"holiday|vacation|meeting|dinner|date\s+night|birthday\s+party)\b)",
+        r"(?:it's|everything's|everything\s+is|it\s+is)\s+(?:all\s+)?(?:set|ready|planned|arranged)\s+for\s+(?:tonight|tomorrow|"
+        r"\w+day(?:\s+night)?)(?=\s*(?:$|[.!]))",
+        r"(?:do|doing|end|ending)\s+it\s+on\s+my\s+birthday",
+        r"(?:when|once|after)\s+(?:the\s+)?(?:semester|term|school\s+year|year)\s+ends\s+i'm\s+going\s+to\s+end\s+(?:it|things|"
+        r"my\s+life)|end\s+it\s+too\b",
+        r"(?:method|plan|the\s+means|everything\s+i\s+need)\s+(?:[\w']+\s+){0,2}(?:ready|sorted|set\s+up|prepared|in\s+place|"
+        r"worked\s+out)\b(?=.*\b(?:weeks|months|days|tonight|i've|i\s+have|i\s+had|now)\b)",
+        r"(?:got|have)\s+everything\s+i\s+need\b(?=.*\b(?:tonight|the\s+night|to\s+do\s+it|to\s+end|note|pills|rope|ready)\b)",
+        r"(?:written|wrote|writing|worked|planned|mapped)\s+(?:down\s+|out\s+)?(?:the|my)\s+plan\s+and\s+the\s+(?:time|date|place|"
+        r"day)|the\s+order\s+i'm\s+going\s+to\s+take\s+(?:everything|them|it)",
+        r"(?:my\s+)?plan\s+is\s+to\s+(?:drive|jump|walk|step|take|hang|swallow|crash|go\s+to\s+the\s+(?:bridge|cliffs?|"
+        r"tracks|river|sea|lake))",
+        r"(?:not|never|won't\s+be|i'm\s+not)\s+coming\s+back\b(?=.*\b(?:tonight|cliffs?|bridge|sea|lake|river|tracks|"
+        r"woods|forest|edge|water)\b)|(?:cliffs?|bridge|sea|lake|river|tracks|woods|forest)\b.*\b(?:not|never)\s+coming\s+back",
+        r"(?:just\s+)?keep\s+(?:walking|swimming)\s+(?:in|out|into)\b|walk(?:ing)?\s+(?:into|in)\s+(?:the\s+)?(?:sea|ocean|"
+        r"lake|river|water)\s+(?:and|until|tonight|with)",
+        r"so\s+(?:nobody|no\s+one|noone)\s+(?:would|will|can|could)\s+(?:ask|notice|find\s+me|suspect|stop\s+me|know\s+what|"
+        r"save\s+me)",
+        r"(?:nobody|no\s+one)\s+will\s+(?:notice|find\s+me|stop\s+me)\s+(?:when|until|if|in\s+time|before)",
+        negatable=False,
+    ),
+    _rule(
+        "means_ready",
+        "plan_means",
+        rf"(?:have|got|i've\s+got|there\s+are|keeping|kept|hid|hidden|counted)\s+(?:about\s+|around\s+|like\s+|over\s+|"
+        rf"almost\s+)?(?:\d{{2,}}|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred|hundreds)\s+(?:of\s+)?"
+        rf"(?:my\s+|my\s+\w+'s\s+|the\s+|his\s+|her\s+)?(?:[\w']+\s+)?{_MEDS}(?!\s+(?:left|prescribed|a\s+day|per|to\s+last|"
+        r"for\s+the\s+(?:month|trip)))",
+        rf"\d{{2,}}\s+(?:of\s+)?(?:my\s+|my\s+\w+'s\s+)(?:[\w']+\s+)?{_MEDS}\b(?=.*\b(?:in\s+my|thinking|tonight|ready|"
+        r"sunday|monday|tuesday|wednesday|thursday|friday|saturday|weekend|enough)\b)",
+        r"(?:so|to)\s+(?:that\s+)?(?:i'd|i\s+would|i\s+could|i'll|i\s+can|i)\s+have\s+enough\b(?!\s+(?:money|time|food|"
+        r"for\s+(?:the|a)\s+(?:trip|month|holiday|week)))",
+        rf"(?:sav\w+|stor\w+|stockpil\w+|hoard\w*|stash\w*)\s+(?:them|those|these)\s+up\b|stopped\s+taking\s+(?:my\s+)?"
+        rf"(?:[\w']+\s+)?{_MEDS}\s+(?:so|to)\s+(?:i\s+could\s+)?(?:save|keep|store|have)",
+        r"(?:take|taking|swallow\w*|down|downing)\s+(?:the\s+)?(?:whole|entire)\s+(?:box|bottle|pack|packet|strip|lot|"
+        r"prescription|supply|jar)\b",
+        rf"(?:get|got|take|took|steal|stole|getting|taking)\s+(?:[\w']+\s+){{0,3}}{_MEDS}\s+(?:[\w']+\s+){{0,3}}without\s+"
+        r"(?:him|her|them|anyone|anybody|my\s+\w+)\s+(?:noticing|knowing|finding\s+out)",
+        rf"(?:bought|buying|got)\s+{_MEDS}\s+from\s+(?:\w+\s+)?(?:different|several|separate|multiple)\s+(?:shops|stores|"
+        r"pharmacies|chemists)",
+        r"(?:key|keys|code|combination)\s+(?:to|for)\s+(?:the|my|his|her|my\s+\w+'s)\s+(?:gun|rifle|firearm|weapons?)\s*"
+        r"(?:safe|cabinet|locker|case)?|(?:know|found\s+out)\s+where\s+(?:the|his|her|my\s+\w+'s|he\s+keeps\s+the|she\s+keeps\s+"
+        r"the)\s+(?:bullets|ammo|ammunition|gun|rifle|pistol|shells)\s*(?:is|are)?",
+        r"(?:the|my|a)\s+(?:rope|noose)\s+(?:is\s+|are\s+)?(?:in|under|behind|hidden|hanging\s+in)\s+(?:the|my)\s+\w+"
+        r"(?!.*\b(?:climbing|camping|boat|tent|sailing|swing|tow|moving|gym|dog)\b)",
+        r"for\s+(?:the|a)\s+(?:rope|noose)\b(?!\s+(?:swing|ladder|bridge|course|climb\w*))(?=.*\b(?:today|tonight|hardware|"
+        r"shop|store|bought|went)\b)",
+        r"(?:belt|cord|rope|scarf|cable|tie|sheet)\s+(?:on|to|around|from|over)\s+(?:the\s+)?(?:door|door\s+handle|handle|"
+        r"beam|rafters?|banister|railing|hook|pipe|closet\s+rod|ceiling)",
+        r"(?:to\s+see\s+if|whether)\s+(?:it|the\s+\w+)\s+(?:would|will|could)\s+(?:hold|take\s+my\s+weight|hold\s+me)|"
+        r"(?:weight\s+limit|hold\s+my\s+weight|take\s+my\s+weight)\b(?=.*\b(?:beam|rafter|ceiling|hook|bar|pipe|rope|belt|"
+        r"banister|tree|branch)\b)",
+        r"practi[sc]\w+\s+(?:tying\s+)?(?:the|a)\s+(?:knot|noose)|practi[sc]\w+\s+(?:with\s+)?(?:the|a|my)\s+(?:belt|cord)",
+        r"(?:deciding|decide|thinking\s+about|working\s+out)\s+how\s+deep|(?:blade|razor|knife)\s+(?:is\s+)?out\s+(?:and|now|"
+        r"in\s+front|next)",
+        r"(?:know|worked\s+out|figured\s+out|looked\s+up|checked)\s+how\s+many\s+(?:i\s+(?:need|would\s+need)|it\s+takes|"
+        r"i'd\s+need|would\s+do\s+it|to\s+take|will\s+do\s+it)",
+        r"(?:time|times|timetable|schedule)\s+(?:[\w']+\s+){0,4}(?:train|express|freight)\s+(?:passes|comes\s+through|goes\s+"
+        r"through|doesn't\s+stop|comes)|(?:express|freight|fast)\s+(?:train\s+)?(?:that\s+)?(?:doesn't|does\s+not|don't)\s+"
+        r"stop",
+        rf"(?:scop\w+|scout\w+|check\w+\s+out|visit\w+|walk\w+\s+(?:to|past)|driv\w+\s+past|went\s+(?:to|up)|looking\s+at)\s+"
+        rf"(?:[\w']+\s+){{0,3}}(?:{_HEIGHT}|railway|railroad|tracks|crossing|platform|cliffs?|overpass)\b(?=.*\b(?:where\s+i'd|"
+        r"where\s+i\s+would|at\s+night|go\s+over|jump|high\s+enough|how\s+high|go\s+back|every\s+day|the\s+drop|the\s+edge|"
+        r"no\s+fence|stood\s+there)\b)",
+        r"i\s+know\s+which\s+(?:floor|bridge|building|train|cliff|spot|tree|one)\s+(?:[\w']+\s+){0,8}(?:i'll|i\s+will|"
+        r"i'm\s+going|to\s+(?:go|jump|use))|i\s+know\s+the\s+(?:spot|place)(?=\s*(?:$|[.,])|\s+where)",
+        rf"(?:i'm|i\s+am)\s+(?:[\w']+\s+){{0,2}}(?:on|at|in)\s+(?:the|my|a)\s+(?:{_HEIGHT}|platform|tracks|ledge|edge|roof)\b.*\b"
+        r"(?:edge|jump|next\s+train|train\s+is|the\s+drop|down|over\s+the|thinking\s+about)",
+        r"(?:car|tent|garage|room)\b.*\b(?:charcoal|helium|exhaust\s+hose)\b|(?:hose|tape)\s+and\s+(?:some\s+)?(?:tape|hose)\b"
+        r"(?=.*\b(?:know\s+what|for|car|tonight|garage)\b)",
+        r"(?:filled|running|ran)\s+(?:the\s+|a\s+)?bath\b.*\b(?:razor|blade|knife|pills|toaster|hair\s?dryer)",
+        r"booked\s+(?:a\s+)?(?:hotel|motel|room|airbnb)\b.*\b(?:so\s+(?:nobody|no\s+one)|won't\s+find|alone|one\s+night\s+"
+        r"so|find\s+me)",
+        negatable=False,
+    ),
+    # Passive wishes to be dead or gone, worded many ways.
+    _rule(
+        "passive_concepts",
+        "passive_wish",
+        r"(?:disappointed|upset|angry|sad|annoyed|gutted|sorry)\s+(?:that\s+|when\s+)?(?:i\s+(?:woke|wake|am\s+still|'m\s+still|"
+        r"still\s+wake)|i'm\s+still\s+(?:here|alive)|to\s+(?:wake\s+up|be\s+alive|still\s+be\s+here))",
+        r"(?:praying|pray|hoping|hope|wish|wishing)\s+(?:that\s+)?(?:it's|it\s+is|this\s+is|tonight\s+is|it'll\s+be)\s+(?:the\s+)?"
+        r"(?:last|final)\s+(?:time|night|day|one)\b",
+        r"(?:hope|hoping|wish|wishing|pray\w*|wouldn't\s+mind|would\s+not\s+mind|honestly|relieved|relief)\b.*\b(?:hit\s+by\s+a|"
+        r"hits\s+me|hit\s+me|run\s+me\s+over|ran\s+me\s+over|(?:plane|flight)\s+(?:goes|went|would\s+go)\s+down|plane\s+crash\w*|"
+        r"never\s+recover\w*)",
+        r"(?:hit\s+(?:by\s+a\s+\w+|me)|got\s+sick\s+and\s+never\s+recovered|happened\s+to\s+me|(?:plane|flight)\s+(?:goes|went)"
+        r"\s+down)\b.*\b(?:wouldn't\s+mind|would\s+not\s+mind|wouldn't\s+care|be\s+relieved|be\s+fine|relief|be\s+a\s+mercy)",
+        r"(?:wouldn't|would\s+not|won't|will\s+not)\s+(?:fight|resist|mind|care|try\s+to\s+stop)\s+(?:it\s+)?if\s+(?:something|"
+        r"anything)\s+(?:bad\s+)?(?:happened|happens)\s+to\s+me",
+        r"(?:don't|stopped|no\s+longer|never)\s+(?:bother\s+)?(?:to\s+)?look\w*\s+(?:both\s+ways\s+)?(?:when|before)\s+(?:i\s+)?"
+        r"cross\w*",
+        r"waiting\s+for\s+(?:it|this|everything|life|it\s+all)\s+(?:all\s+)?to\s+(?:be\s+over|end|stop)\b",
+        r"nothing\s+left\s+(?:for\s+me\s+)?(?:here|to\s+live\s+for|to\s+stay\s+for|for\s+me)\b",
+        r"(?:don't|can't|do\s+not|cannot)\s+(?:see|imagine|picture)\s+(?:myself|me)\s+(?:being\s+)?(?:alive|here|around|living)\s+"
+        r"(?:in|by|at|for|next|much|past|a\s+year)",
+        r"(?:don't|do\s+not)\s+think\s+i'll\s+(?:be\s+alive|see\s+(?:the\s+end\s+of\s+)?(?:this|next)\s+(?:week|month|year)|"
+        r"live\s+(?:to|past|much)|make\s+it\s+(?:to|through)\s+(?:next|the\s+end|christmas|my\s+birthday|another))",
+        r"(?:not|n't)\s+(?:meant|supposed)\s+to\s+(?:be\s+alive|be\s+here|exist|live)\b",
+        r"(?:just\s+)?(?:taking|take|took)\s+up\s+(?:space|oxygen|air|room)\b(?=.*\b(?:everyone|someone|others|people|"
+        r"needs|deserves|better|i'm|i\s+am|just)\b)",
+        r"trade\s+places\s+with\s+(?:anyone|someone|people|somebody)\s+(?:who's|who\s+is|who\s+are|that's)\s+(?:dying|dead|"
+        r"terminal)|they\s+get\s+to\s+(?:leave|go|die|rest)\b",
+        r"(?:'d|would|will|could)\s+(?:\w+\s+){0,2}(?:easier|better|freer|lighter|happier|be\s+fine)\s+without\s+me\b",
+        r"(?:they'd|they\s+would|everyone\s+would|everyone'd|(?:kids|family|children|parents|wife|husband)\s+would|he'd|she'd)"
+        r"\s+be\s+better\s+off(?=\s*(?:$|[.,!])|\s+(?:if|once|when)\s+i\b)",
+        r"deserves?\s+(?:a|an|someone)\s+(?:\w+\s+){0,2}who\s+(?:isn't|is\s+not)\s+a\s+(?:burden|mess|waste)",
+        r"(?:if|when|once)\s+i\s+(?:was|were|am|'m)\s+(?:just\s+)?(?:out\s+of\s+the\s+picture|out\s+of\s+the\s+way|gone\s+for\s+good|"
+        r"no\s+longer\s+around)",
+        r"if\s+i\s+(?:just\s+)?(?:wasn't|weren't|was\s+not|were\s+not)\s+(?:here|around|alive|in\s+the\s+picture)(?:\s+anymore)?",
+        r"(?:skip|fast\s+forward\s+through|sleep\s+through)\s+the\s+rest\s+of\s+(?:my\s+)?life|fade\s+(?:out|away)\s+(?:and\s+"
+        r"stop|for\s+good|forever|completely|and\s+never|quietly)",
+        r"(?:don't|do\s+not)\s+want\s+to\s+do\s+(?:this\s+)?(?:life|living)(?:\s+thing)?\b",
+        r"(?:i'm|i\s+am)\s+only\s+(?:still\s+)?(?:here|alive)\s+(?:because|cause|for)\b|(?:i'm|i\s+am|i\s+was)\s+(?:just\s+)?"
+        r"too\s+(?:scared|afraid|much\s+of\s+a\s+coward|cowardly)\s+to\s+(?:do\s+it|kill|end\s+it|go\s+through\s+with\s+it|"
+        r"actually\s+do\s+it)",
+        r"(?:no|stopped\s+seeing\s+a|can't\s+see\s+a|don't\s+see\s+a|don't\s+have\s+a|lost\s+(?:my|every|any|the))\s+reasons?\s+"
+        r"to\s+(?:keep\s+going|go\s+on|carry\s+on|continue|keep\s+living|stay)\b",
+        r"(?:no|there's\s+no)\s+future\s+for\s+me\b.*\b(?:stopped\s+wanting|don't\s+want|no\s+point|why\s+bother)",
+        r"(?:life|living|existing|being\s+alive|my\s+life)\s+(?:feels|is)\s+like\s+(?:a\s+|one\s+long\s+)?(?:punishment|prison|"
+        r"sentence|waiting\s+room|torture|hell)\b",
+        r"ready\s+to\s+(?:leave|go)\s+(?:this\s+(?:world|life|earth)|for\s+good|forever)|(?:waiting\s+room|this\s+world)\b.*\b"
+        r"ready\s+to\s+(?:leave|go)\b",
+        r"(?:relief|relieved|mercy|fine|okay|ok|glad|grateful)\s+if\s+(?:my\s+heart\s+(?:just\s+)?stopped|i\s+(?:just\s+)?"
+        r"(?:died|didn't\s+wake\s+up|got\s+sick\s+and\s+(?:died|never\s+recovered)|stopped\s+breathing|never\s+woke\s+up))",
+        rf"(?:tired|sick|exhausted|weary)\s+(?:of|from)\s+(?:existing|being\s+alive|living{_NOT_A_PLACE}|life\b(?!\s+admin)|"
+        r"breathing|being\s+here|trying\s+to\s+stay\s+alive|waking\s+up\b(?!\s+(?:early|at|for|so)))",
+        r"(?:want|wish|need)\s+(?:it\s+)?(?:all|everything)\s+to\s+(?:stop|end|be\s+over)\s+(?:for\s+good|forever|permanently)",
+        r"(?:i\s+)?(?:can't|cannot)\s+(?:keep\s+going|go\s+on|do\s+this\s+anymore)\b.*\b(?:nothing\s+left|no\s+point|no\s+reason|"
+        r"want\s+to\s+(?:die|stop|disappear))",
+        r"(?:want|wish)\s+to\s+(?:just\s+)?(?:disappear|vanish)\s+(?:and\s+never|forever|for\s+good|permanently|from\s+"
+        r"(?:existence|this\s+world|the\s+world))",
+        r"(?:don't|do\s+not)\s+care\s+(?:if|whether)\s+i\s+(?:live|die|wake\s+up)",
+        negatable=False,
+    ),
+    _rule(
+        "self_harm_concepts",
+        "self_harm_now",
+        r"\b(?:cut|cutting|burn\w*|hit\w*|bang\w*|slam\w*|punch\w*|scratch\w*|pick\w*|pull\w*|bit|bite|biting|starv\w*|"
+        r"hurt\w*|carv\w*|scrap\w*)\b.*\b(?:to\s+make\s+(?:the\s+)?(?:thoughts?|it|pain|noise|voices|feelings?|everything)\s+"
+        r"(?:stop|go\s+away|quiet)|(?:because|cause|coz)\s+i\s+deserve(?:d)?\s+it|so\s+(?:they|it)\s+(?:never|won't|don't)\s+heal|"
+        r"only\s+thing\s+that\s+(?:helps|works|calms)|until\s+(?:it|they|i)\s+(?:bled|bleed\w*|burn\w*|bruis\w*|blister\w*))",
+        r"(?:need|want|urge|have)\s+to\s+cut\s+(?:so\s+)?(?:bad|badly|really\s+bad)",
+        r"(?:broke|break|breaking|tore|tear\w*)\s+(?:the\s+)?skin\s+(?:on|of)\s+my",
+        r"(?:been|keep|kept|started|i)\s+(?:bang\w*|hit\w*|slam\w*)\s+my\s+head\s+(?:against|on|into)\s+(?:the\s+|a\s+)?"
+        r"(?:wall|door|floor|desk)\s+(?:to|until|till|so\s+hard|when|because|every|again|on\s+purpose)",
+        r"(?:been|keep|kept|started)\s+(?:slam\w*|shut\w*|crush\w*)\s+my\s+(?:hand|hands|fingers|arm|head)\s+(?:in|with)\s+"
+        r"(?:the\s+)?(?:door|drawer|car\s+door)",
+        rf"(?:carve|carved|carving|etch\w*|scratch\w*)\s+(?:[\w']+\s+){{0,3}}(?:into|on)\s+my\s+(?:[\w']+\s+)?(?:{_BODY})\b",
+        r"(?:used|using|use|took|take)\s+(?:a\s+|my\s+|the\s+)?(?:compass|razor|blade|knife|lighter|scissors|glass|pencil\s+"
+        r"sharpener|sharpener|pin|needle|safety\s+pin)\s+to\s+(?:cut|scratch|burn|carve|hurt|stab)\s+(?:my|myself)",
+        r"relapsed\b.*\b(?:razor|blade|knife|lighter|cut\w*|burn\w*|self\s+harm\w*)|(?:days|weeks|months|years)\s+clean\b.*\b"
+        r"(?:razor|blade|cut\w*|relapsed\s+(?:and|with)\s+(?:cut|burn|self))",
+        r"(?:hid\w*|cover\w*)\s+(?:it|them|the\s+(?:cuts|scars|burns|marks))\s+with\s+(?:long\s+sleeves|a\s+hoodie|bracelets|"
+        r"bandages|plasters)|(?:hurt|cut|burned|harmed)\s+myself\s+again\b",
+        r"(?:fresh|new|deep)\s+(?:cuts|burns|wounds)\s+(?:on|in)\b|(?:cuts|burns)\s+are\s+getting\s+deeper",
+        negatable=False,
+    ),
+    # -- the same concepts in other languages (accents stripped) ----------------------------------------------
+    _rule(
+        "es_concepts",
+        "non_english",
+        r"(?:cansad[oa]|harto|harta|agotad[oa])\s+de\s+(?:vivir|la\s+vida|existir|seguir\s+viv\w+|estar\s+viv[oa])",
+        r"(?:quiero|necesito|ojala)\s+que\s+(?:todo\s+)?(?:termine|acabe|se\s+acabe|pare)\s*(?:ya|todo|para\s+siempre|$)|"
+        r"(?:ya\s+)?no\s+(?:aguanto|puedo)\s+mas\b.*\b(?:morir|vivir|termine|acabe|desaparecer|matarme|existir)",
+        r"(?:guardad[oa]|guardando|juntad[oa]|juntando|acumulad[oa]|acumulando|escondiendo|escondid[oa]|ahorrando)\s+"
+        r"(?:[\w]+\s+){0,2}(?:pastillas|pildoras|medicamentos|medicinas|remedios|calmantes)",
+        r"cuando\s+ya\s+no\s+(?:este|exista|estare)|cuando\s+(?:me\s+haya\s+ido|me\s+muera|ya\s+no\s+viva)|"
+        r"ya\s+no\s+(?:voy\s+a\s+)?estar(?:e)?\s+(?:aqui|para)|no\s+(?:voy\s+a|vaya\s+a)\s+estar\s+(?:aqui|mas)",
+        r"mejor\s+si\s+(?:yo\s+)?no\s+(?:estuviera|existiera|viviera)|(?:estarian|estaria|serian|seria|vivirian)\s+"
+        r"(?:[\w]+\s+){0,2}mejor\s+(?:sin\s+mi|si\s+(?:yo\s+)?no)",
+        r"me\s+(?:corte|corto|he\s+cortado|volvi\s+a\s+cortar|quem\w+|lastim\w+|golpe\w+)\s+(?:otra\s+vez|de\s+nuevo|los\s+"
+        r"brazos|las\s+munecas|la\s+muneca|las\s+piernas|anoche|a\s+proposito|a\s+mi\s+mism[oa]|hoy)",
+        r"(?:cuantas|cuantos)\s+(?:[\w]+\s+){0,3}(?:pastillas|pildoras|comprimidos|tabletas|pastis)\s+(?:[\w]+\s+){0,4}"
+        r"(?:morir|matar|matarme|letal|mortal|no\s+despertar)|dosis\s+(?:letal|mortal)|(?:forma|manera)\s+(?:mas\s+)?"
+        r"(?:facil|rapida|indolora)\s+de\s+(?:morir|matarme|suicidarme)",
+        r"(?:tirarme|lanzarme|arrojarme|saltar)\s+(?:de|del|desde|por|al|a\s+las|a\s+la)\s+(?:[\w]+\s+)?(?:puente|edificio|"
+        r"balcon|ventana|techo|azotea|tren|metro|vias|acantilado)",
+        r"(?:me\s+quito|quitarme|me\s+voy\s+a\s+quitar|me\s+quitare)\s+la\s+vida",
+        r"(?:no\s+tiene|no\s+le\s+veo|no\s+hay|no\s+encuentro|sin)\s+(?:ningun\s+)?sentido\s+(?:a\s+|en\s+)?(?:seguir\s+)?"
+        r"(?:viv\w+|la\s+vida|existir)",
+        r"regale\s+(?:todas\s+)?(?:mis|todas\s+mis)\s+cosas|no\s+(?:las|los|la|lo)\s+voy\s+a\s+necesitar|(?:ya\s+)?no\s+"
+        r"(?:las|los|lo|la)\s+(?:voy\s+a\s+)?necesit\w+\s+(?:mas|donde\s+voy)",
+        r"(?:desaparecer|irme)\s+(?:y\s+no\s+volver|para\s+siempre)|no\s+despertar(?:me)?\s+(?:nunca|mas|manana)|"
+        r"dormir\s+y\s+no\s+despertar",
+        language="es",
+    ),
+    _rule(
+        "fr_concepts",
+        "non_english",
+        r"je\s+n'en\s+peux\s+plus\b.*\b(?:mourir|disparaitre|s'arrete|en\s+finir|vivre|me\s+tuer)|(?:je\s+veux|j'aimerais|"
+        r"je\s+voudrais|j'ai\s+envie)\s+que\s+tout\s+s'arrete",
+        r"pour\s+apres(?=\s*(?:$|[.!]))|pour\s+quand\s+je\s+(?:ne\s+)?serai\s+plus\s+la|quand\s+je\s+(?:ne\s+)?serai\s+plus\s+la|"
+        r"je\s+ne\s+serai\s+plus\s+la|quand\s+je\s+serai\s+(?:partie?|morte?)",
+        r"ne\s+plus\s+(?:jamais\s+)?me\s+reveiller|(?:jamais|plus)\s+me\s+reveiller|m'endormir\s+(?:pour\s+toujours|et\s+ne)",
+        r"(?:irait|iraient|serait|seraient|vivrait|vivraient)\s+(?:[\w']+\s+)?mieux\s+si\s+je\s+(?:n'etais|ne\s+suis)\s+"
+        r"(?:plus\s+)?la|mieux\s+sans\s+moi",
+        r"je\s+me\s+suis\s+(?:encore\s+|de\s+nouveau\s+)?(?:coupee?|scarifiee?|brulee?|fait\s+du\s+mal|blessee?|"
+        r"mutilee?)|(?:coupe|scarifie|brule|entaille)\w*\s+(?:les|mes)\s+(?:bras|poignets|cuisses|jambes|veines)",
+        r"combien\s+de\s+(?:cachets|pilules|medicaments|comprimes|somniferes)\s+(?:[\w'-]+\s+){0,4}(?:mourir|tuer|mortel\w*|"
+        r"letale?s?|ne\s+pas\s+me\s+reveiller)|dose\s+(?:mortelle|letale)|(?:facon|moyen|maniere)\s+(?:la\s+plus\s+)?"
+        r"(?:facile|rapide|indolore|douce)\s+de\s+(?:mourir|me\s+tuer|me\s+suicider)",
+        r"(?:sauter|me\s+jeter|me\s+lancer)\s+(?:du|d'un|d'une|de\s+la|depuis|par\s+la|sous|du\s+haut)\s+(?:[\w']+\s+)?(?:pont|"
+        r"toit|immeuble|falaise|fenetre|balcon|train|metro|rer)",
+        r"(?:fatiguee?|marre|las|lasse|epuisee?|degoutee?)\s+de\s+(?:vivre|la\s+vie|exister|ma\s+vie)",
+        r"(?:mis|mets|garde|gardes|gardee?s?|cache|caches|cachee?s?|accumule\w*|stocke\w*)\s+(?:des\s+|mes\s+|les\s+)?"
+        r"(?:medicaments|cachets|pilules|comprimes|somniferes)|(?:mis|mets)\s+de\s+cote\s+(?:des|mes)\s+(?:medicaments|"
+        r"cachets|pilules|comprimes)",
+        r"(?:plus|aucune)\s+(?:de\s+)?raisons?\s+de\s+(?:continuer|vivre|rester|me\s+battre)",
+        r"(?:donne|distribue)\s+(?:toutes\s+)?mes\s+affaires|je\s+n'en\s+aurai\s+plus\s+besoin|(?:disparaitre|partir)\s+"
+        r"pour\s+(?:toujours|de\s+bon)",
+        language="fr",
+    ),
+    _rule(
+        "de_concepts",
+        "non_english",
+        r"(?:will|mochte|moechte|wunsche\s+mir|wuensche\s+mir)\s*,?\s*dass\s+(?:alles|es)\s+(?:endlich\s+)?(?:aufhort|"
+        r"aufhoert|endet|vorbei\s+ist)|ich\s+kann\s+nicht\s+mehr\b.*\b(?:sterben|aufhort|aufhoert|tot|leben|umbringen)",
+        r"nicht\s+mehr\s+aufwach\w*|(?:einschlafen|schlafen)\s+und\s+nie\s+(?:mehr|wieder)\s+aufwachen",
+        r"ohne\s+mich\s+(?:[\w]+\s+)?(?:besser|glucklicher|gluecklicher|leichter)|besser\s+dran\s+ohne\s+mich",
+        r"(?:habe|hab|hatte)\s+mich\s+(?:[\w]+\s+){0,3}(?:geritzt|geschnitten|verletzt|verbrannt)|(?:ritze|ritzte|schneide)\s+"
+        r"mich\s+(?:wieder|jeden|schon|immer)",
+        r"wie\s+viele\s+(?:[\w]+\s+){0,3}(?:tabletten|pillen|schlaftabletten)\s+(?:[\w]+\s+){0,5}(?:sterben|tot|todlich|"
+        r"toedlich|umbringen|nicht\s+mehr\s+aufwachen)|(?:todliche|toedliche)\s+dosis",
+        r"(?:von|vom)\s+(?:der\s+|einer\s+|dem\s+|einem\s+)?(?:brucke|bruecke|dach|hochhaus|klippe|balkon|turm|parkhaus)\s+"
+        r"(?:zu\s+)?springen|vor\s+(?:den|einen)\s+zug\s+(?:zu\s+)?(?:werfen|springen|legen)",
+        r"(?:mude|muede|satt)\s+(?:vom|von|des)\s+leben\w*|lebensmude|lebensmuede|(?:leben|lebens)\s+(?:mude|muede|satt)",
+        r"(?:meine\s+)?(?:sachen|dinge)\s+verschenkt|verschenkt\b.*\bbrauche\s+\w+\s+nicht\s+mehr|(?:wenn|sobald)\s+ich\s+"
+        r"nicht\s+mehr\s+(?:da|hier)\s+bin",
+        r"(?:sammle|sammeln|gesammelt|horte|gehortet|versteckt|verstecke|gespart|spare)\s+(?:[\w]+\s+){0,3}(?:tabletten|"
+        r"schlaftabletten|pillen|medikamente)",
+        r"bringe?\s+(?:ich\s+)?mich\s+(?:[\w]+\s+)?um\b|(?:nehme|nehm)\s+(?:ich\s+)?mir\s+(?:heute\s+)?das\s+leben",
+        r"will\s+(?:einfach\s+)?(?:weg|verschwinden)\s+(?:fur\s+immer|und\s+nie)",
+        language="de",
+    ),
+    _rule(
+        "pt_concepts",
+        "non_english",
+        r"(?:quero|queria)\s+que\s+tudo\s+(?:acabe|termine|pare)|nao\s+aguento\s+mais\b.*\b(?:viver|morrer|acabe|sumir|"
+        r"existir)",
+        r"quando\s+eu\s+(?:nao\s+estiver\s+mais(?:\s+aqui)?|partir|me\s+for|morrer)|nao\s+(?:vou|vai)\s+estar\s+(?:mais\s+)?"
+        r"aqui|nao\s+vou\s+mais\s+estar\s+aqui",
+        r"(?:dormir|deitar)\s+e\s+nao\s+acordar|nao\s+acordar\s+(?:nunca\s+)?mais|nunca\s+mais\s+acordar",
+        r"(?:melhor|melhores)\s+sem\s+mim|(?:melhor|mais\s+feliz\w*)\s+se\s+eu\s+nao\s+(?:estivesse|existisse)",
+        r"me\s+(?:cortei|machuquei|queimei)|(?:cortei|machuquei|queimei)\s+(?:meus|os|meu)\s+(?:bracos|pulsos|pernas|braco|pulso)",
+        r"quantos\s+(?:[\w]+\s+){0,2}(?:comprimidos|remedios|pilulas)\s+(?:[\w]+\s+){0,4}(?:morrer|matar|letal|fatal)|"
+        r"dose\s+(?:letal|fatal)|(?:jeito|forma|maneira)\s+(?:mais\s+)?(?:facil|rapid[oa]|indolor)\s+de\s+(?:morrer|me\s+matar)",
+        r"(?:pular|me\s+jogar|saltar|me\s+atirar)\s+(?:da|de|do|de\s+uma|de\s+um|na\s+frente\s+d[oe]|em\s+frente\s+ao)\s+"
+        r"(?:[\w]+\s+)?(?:ponte|predio|janela|trem|metro|viaduto|penhasco|telhado|sacada)",
+        r"cansad[oa]\s+de\s+(?:viver|existir)|cansad[oa]\s+da\s+vida",
+        r"(?:nao\s+vejo|sem|nao\s+tem|nao\s+ha)\s+(?:mais\s+)?(?:nenhum\s+)?sentido\s+(?:em|de|na)\s+(?:continuar\s+)?"
+        r"(?:viver|vida|existir)",
+        r"(?:dei|doei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|nao\s+vou\s+(?:mais\s+)?precisar\s+(?:del[ae]s?|disso)|"
+        r"tirar\s+(?:a\s+)?minha\s+(?:propria\s+)?vida",
+        language="pt",
+    ),
+    _rule(
+        "it_concepts",
+        "non_english",
+        r"voglio\s+che\s+tutto\s+finisca|non\s+ce\s+la\s+faccio\s+piu\b.*\b(?:finisca|morire|vivere|sparire|uccidermi)",
+        r"quando\s+non\s+ci\s+saro\s+piu|non\s+ci\s+saro\s+piu|quando\s+me\s+ne\s+saro\s+andat[oa]",
+        r"non\s+(?:svegliarmi|risvegliarmi)\s+piu|(?:addormentarmi|dormire)\s+e\s+non\s+(?:svegliarmi|risvegliarmi)",
+        r"meglio\s+senza\s+di\s+me|meglio\s+se\s+(?:io\s+)?non\s+ci\s+fossi",
+        r"mi\s+sono\s+(?:[\w]+\s+){0,2}(?:tagliat[ao]|ferit[ao]|bruciat[ao])|(?:tagliata|tagliato)\s+(?:i\s+polsi|le\s+braccia)",
+        r"quante\s+(?:[\w]+\s+){0,2}(?:pastiglie|pillole|compresse|medicine)\s+(?:[\w]+\s+){0,4}(?:morire|uccider\w*|letal\w*|"
+        r"mortal\w*)|dose\s+(?:letale|mortale)|(?:modo|maniera)\s+(?:piu\s+)?(?:facile|veloce|indolore)\s+(?:di|per)\s+"
+        r"(?:morire|uccidermi)",
+        r"(?:buttarmi|gettarmi|lanciarmi|saltare)\s+(?:dal|da|dalla|giu\s+dal|sotto|dal\s+tetto)\s+(?:[\w]+\s+)?(?:ponte|"
+        r"palazzo|tetto|treno|finestra|balcone|scogliera)",
+        r"stanc[oa]\s+di\s+vivere|stanc[oa]\s+della\s+vita|stanc[oa]\s+di\s+esistere",
+        r"(?:regalato|dato\s+via)\s+(?:tutte\s+)?le\s+mie\s+cose|non\s+mi\s+serv\w+\s+piu\b(?=.*\b(?:regalat\w*|cose|"
+        r"dove\s+vado)\b)|regalat\w*\b.*\bnon\s+mi\s+serv\w+\s+piu",
+        r"(?:mettendo|messo|metto|tenendo|nascondendo|nascost[oae]|accumulando|accumulato)\s+(?:da\s+parte\s+)?(?:le\s+|delle\s+|"
+        r"le\s+mie\s+)?(?:pillole|pastiglie|compresse|farmaci|medicine)",
+        r"mi\s+tolgo\s+la\s+vita|non\s+ha\s+(?:piu\s+)?senso\s+(?:vivere|andare\s+avanti|continuare)",
+        language="it",
+    ),
 )
 
 # Supporter questions about suicide or self-harm, and a seeker's yes to them.
@@ -1023,7 +1402,12 @@ _THIRD_PERSON_SELF = re.compile(
     r"(?:a|this|you|an)\s+(?:chatbot|bot|ai|machine|robot)|just\s+(?:a|some)\s+(?:person|guy|girl|human|kid)\s+who|"
     r"(?:,|\()\s*(?:it's\s+|ok\s+it's\s+|i\s+mean\s+|"
     r"aka\s+|a\.k\.a\.\s+)?me\s*(?:,|\))|behind\s+(?:this|the|my)\s+(?:keyboard|screen|phone|account)|"
-    r"(?:your|a)\s+friend\s+here|a\s+certain\s+someone|someone\s+here|somebody\s+here|someone\s+in\s+this\s+chat)\b"
+    r"(?:your|a)\s+friend\s+here|a\s+certain\s+someone|someone\s+here|somebody\s+here|someone\s+in\s+this\s+chat|"
+    r"i'm\s+that\s+(?:someone|somebody)|by\s+(?:he|she|they|him|her|them|my\s+friend|a\s+friend|someone|somebody)\s+i\s+"
+    r"mean\s+me|(?:who's|who\s+is|he's|she's|they're|(?:he|she)\s+is)\s+typing\s+this|(?:the\s+one|someone|somebody)\s+"
+    r"typing\s+this|(?:this\s+is|it's|its|it\s+is)\s+(?:about|really\s+about)\s+me|(?:not|isn't|it's\s+not)\s+"
+    r"(?:pretend|hypothetical|a\s+hypothetical|fiction|made\s+up|a\s+story)|(?:you're|you\s+are)\s+talking\s+to\s+"
+    r"(?:someone|somebody|a\s+person|a\s+girl|a\s+guy)\s+who|(?:friend|person|guy|girl),?\s+who\s+is\s+me)\b"
 )
 _TO_FIRST_PERSON = tuple(
     (re.compile(rf"\b{pattern}\b"), first)
@@ -1036,6 +1420,7 @@ _TO_FIRST_PERSON = tuple(
         (r"(?:he|she|they)\s+(?:doesn't|don't)", "i don't"),
         (r"(?:he|she|they)\s+(?:was|were)", "i was"),
         (r"(?:he|she|they|someone|somebody|a\s+person|this\s+person|the\s+person|a\s+friend|my\s+friend|"
+         r"(?:a|the|this)\s+character|a\s+hypothetical\s+person|a\s+certain\s+someone|"
          r"my\s+\"friend\"|a\s+friend\s+of\s+mine|your\s+friend|(?:your|this|the)\s+user|the\s+guy|the\s+girl|a\s+guy|a\s+girl|"
          r"this\s+girl|this\s+guy|the\s+human|one|you|people)", "i"),
         (r"(?:his|her|their|your|one's)", "my"),
@@ -1060,7 +1445,8 @@ _NEGATION = re.compile(
     r"\b(?:not|never|no|don't|dont|didn't|doesn't|won't|wouldn't|isn't|aren't|ain't|haven't|hasn't|hadn't|"
     r"nobody\s+said|stopped|"
     r"no\s+longer|nothing\s+like|without)\b(?!\s+(?:know|sure|idea|understand|lie|lying|one|matter|told|tell|anyone|"
-    r"explain|even\s+know|going\s+to\s+lie|gonna\s+lie|joke|joking|kidding|exaggerating|lie\b))"
+    r"explain|even\s+know|going\s+to\s+lie|gonna\s+lie|joke|joking|kidding|exaggerating|lie\b|i\s+mean|wait|"
+    r"actually|cap|jk))"
 )
 _CLAUSE_BREAK = re.compile(r"[.,;:!?]|\b(?:but|and|so|because|though|although|yet)\b")
 
@@ -1132,12 +1518,16 @@ _METHOD = re.compile(
     rf"\b(?:{_MEDS}|pill|tablet|drugs?|overdos\w*|od|dose|doses|hang\w*|noose|rope|jump\w*|fall|falls|bridge|building|roof|"
     r"height|drown\w*|gun|guns|shoot\w*|bullet|cut\w*|wrists?|artery|arteries|veins?|bleed\w*|carbon\s+monoxide|"
     r"exhaust|charcoal|gas|helium|poison\w*|bleach|chemicals?|antifreeze|train|tracks|traffic|freez\w*|suffocat\w*|"
-    r"plastic\s+bag|knife|razor|blade|electrocut\w*)\b"
+    r"plastic\s+bag|knife|razor|blade|electrocut\w*|crash\w*|window|floor|storey|vodka|alcohol|water|river|lake|"
+    r"sea|exhaust|vertical\w*|horizontal\w*)\b"
 )
 _LETHAL = re.compile(
     r"\b(?:die|dies|dying|death|dead|kill|kills|killed|lethal|fatal|deadly|survive|painless\w*|quick\s+death|"
     r"instant\w*|peaceful\w*|end\s+it|end\s+my\s+life|suicide|not\s+wake\s+up|never\s+wake\s+up|stop\s+my\s+heart|"
-    r"overdose|overdosing|too\s+many|too\s+much|drop|hurt\s+to\s+die|does\s+it\s+hurt|enough)\b"
+    r"overdose|overdosing|too\s+many|too\s+much|drop|hurt\s+to\s+die|does\s+it\s+hurt|enough|feel\s+(?:it|anything|pain|"
+    r"a\s+thing)|bleed\s+(?:faster|out|more|quicker)|survivable|stop\s+(?:my\s+)?breathing|(?:most|more|the\s+most)\s+"
+    r"damage|whole\s+(?:prescription|bottle|box|pack)|all\s+at\s+once|what\s+(?:would|will)\s+happen\s+if\s+i\s+"
+    r"(?:took|take|swallowed|drank|jumped))\b"
     r"(?!\s+(?:crisis|epidemic|deaths|rates?|victims|prevention|awareness|statistics|penalty|row|end))"
 )
 _MEDICAL_SAFETY = re.compile(
@@ -1249,7 +1639,8 @@ def semantic_text(normalized: str, rejected: Sequence[tuple[int, int]] = ()) -> 
 
 _STOPWORDS = {
     "en": "i you the and to is it my me not of in that this was for with have be just what so don't i'm want am are "
-    "it's i've can't can will would he she they we your about all been do feel like get know really think",
+    "it's i've can't can will would he she they we your about all been do feel like get know really think wanna "
+    "gonna im dont cant idk lol tho fr ngl rn kms myself tonight",
     "es": "yo el la los las que de y en un una no mi es por con para pero mas ya estoy quiero todo muy sin soy "
     "tengo voy esta estar hay porque nada siento vida nadie cuando como mis tu hoy mejor aqui siempre pienso",
     "fr": "je tu il elle le la les et de des un une ne pas mon ma est suis avec pour plus mais tout j'ai veux "
@@ -1267,7 +1658,7 @@ _STOPWORD_SETS = {language: set(words.split()) for language, words in _STOPWORDS
 
 def detect_language(text: str) -> str:
     """The message's language by its common words (`"en"`, `"es"`, `"fr"`, `"de"`, `"pt"`, `"it"`, `"nl"`)."""
-    words = [w for w in re.findall(r"[a-z']+", strip_accents(text.lower())) if len(w) > 1]
+    words = [w for w in re.findall(r"[a-z']+", strip_accents(text.lower())) if len(w) > 1 or w == "i"]
     if not words:
         return "en"
     scores = {language: sum(word in vocabulary for word in words) for language, vocabulary in _STOPWORD_SETS.items()}
