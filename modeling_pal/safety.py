@@ -60,7 +60,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .conversation import SEEKER, SUPPORTER, normalize_role
-from .safety_weights import BIAS, THRESHOLD, WEIGHTS
+from .safety_exemplars import DIM, RISK, SAFE, SCALE
+from .safety_weights import BIAS, STACK, THRESHOLD, WEIGHTS
 
 CRISIS_RESPONSE = (
     "It sounds like you are going through something very painful, and I'm glad you told me. I am an automated "
@@ -1693,6 +1694,7 @@ class SemanticLayer:
         self.threads = threads
         self.cache: OrderedDict[str, float] = OrderedDict()
         self._encoder = None
+        self._exemplars = None
         self._lock = threading.Lock()
 
     @staticmethod
@@ -1748,14 +1750,47 @@ class SemanticLayer:
         finally:
             torch.set_num_threads(threads)
 
+    def exemplars(self):
+        """The risk and safe exemplar embeddings of `safety_exemplars.py` (two float tensors, one row per message)."""
+        with self._lock:
+            if self._exemplars is None:
+                import base64
+
+                import torch
+
+                def rows(encoded: str):
+                    data = bytearray(base64.b64decode(encoded)) if encoded else bytearray()
+                    if not data:
+                        return torch.zeros((0, DIM))
+                    return torch.frombuffer(data, dtype=torch.int8).reshape(-1, DIM).float() / SCALE
+
+                self._exemplars = (rows(RISK), rows(SAFE))
+        return self._exemplars
+
+    def logits(self, embeddings):
+        """
+        The layer's logit of each embedding: the regression's logit and, with exemplars shipped, the stack over it
+        and the nearest-exemplar similarities (highest to a risk exemplar, highest to a safe one, mean of the three
+        highest to risk ones).
+        """
+        _, _, weights = self.encoder()
+        logit = embeddings @ weights + BIAS
+        risk, safe = self.exemplars()
+        if not len(risk) or not len(safe):
+            return logit
+        to_risk = embeddings @ risk.T
+        to_safe = embeddings @ safe.T
+        top = to_risk.topk(min(3, to_risk.shape[1]), dim=1).values.mean(1)
+        return (STACK[0] * logit + STACK[1] * to_risk.max(1).values + STACK[2] * to_safe.max(1).values
+                + STACK[3] * top + STACK[4])
+
     def scores(self, texts: Sequence[str]) -> list[float]:
         """The risk probability of each text (normalised, as `normalize_message` writes it)."""
         import torch
 
         missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
         if missing:
-            _, _, weights = self.encoder()
-            logits = self.embed(missing) @ weights + BIAS
+            logits = self.logits(self.embed(missing))
             for text, value in zip(missing, torch.sigmoid(logits).tolist(), strict=True):
                 self.cache[text] = value
         for text in texts:
