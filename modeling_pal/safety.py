@@ -386,7 +386,8 @@ _ALONE_CUE = (r"(?:when|while|once|after|until)\s+(?:my\s+\w+|everyone|everybody
               r"my\s+parents)\s+(?:is|are|leaves?|goes|go|left|gets?|falls?|fall|goes)\s+(?:away|out|asleep|gone|to\s+sleep|"
               r"on\s+(?:her|his|their)\s+trip|for\s+(?:her|his|their|the)|at\s+(?:their|his|her)\s+\w+'s)|(?:nobody|no\s+one)\s+"
               r"(?:will|would|can|could)\s+(?:notice|find|stop|blame|know)|so\s+(?:nobody|no\s+one)|slip\s+away|after\s+the\s+"
-              r"funeral|going\s+through\s+with\s+it|(?:are|is)\s+away\s+(?:next|this|on)")
+              r"funeral|going\s+through\s+with\s+it|(?:are|is)\s+away\s+(?:next|this|on)|(?:my\s+\w+|everyone|they|he|"
+              r"she)\s+will\s+be\s+(?:at\s+(?:my|their|his|her)\s+\w+|away|out|asleep|gone)")
 CRISIS_RULES: tuple[CrisisRule, ...] = (
     # -- direct statements -------------------------------------------------------------------------------------
     _rule(
@@ -1073,6 +1074,13 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:he'll|she'll|they'll|you'll|everyone\s+will)\s+understand\s+(?:soon|later|one\s+day|tomorrow|when)",
         r"(?:will\s+you|can\s+you|please)\s+(?:tell|let)\s+(?:my\s+\w+|them|him|her)\s+(?:that\s+)?i\s+(?:love|loved|"
         r"'m\s+sorry|am\s+sorry)",
+        r"(?:won't|will\s+not|not\s+going\s+to)\s+be\s+(?:here|around|alive)\s+(?:anymore\s+|any\s+more\s+)?to\s+(?:\w+)\b"
+        r"(?!.*\b(?:holiday|vacation|trip|away|next\s+week|this\s+weekend|work|shift|conference|hospital\s+for)\b)",
+        r"(?:don't|do\s+not)\s+(?:be\s+sad|cry|blame\s+yourself|feel\s+guilty|be\s+angry)\s+(?:when|if|after)\s+(?:you\s+)?"
+        r"(?:hear|find\s+out|i'm\s+gone|it\s+happens|i\s+(?:go|die|leave|do\s+it))",
+        r"(?:felt|feels|feel)\s+like\s+(?:a|the|my)\s+(?:last\s+|final\s+)?goodbye\b",
+        r"for\s+my\s+(?:own\s+)?funeral\b|(?:told|tell|asked|ask)\s+(?:him|her|them|my\s+\w+|everyone)\s+to\s+(?:always\s+)?"
+        r"remember\s+me\b|everything\s+my\s+\w+\s+(?:need|needs|will\s+need|would\s+need)\s+to\s+know\b",
         negatable=False,
     ),
     # Plans: a time, a place, a way, readiness, and keeping it hidden.
@@ -1106,6 +1114,11 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"so\s+(?:nobody|no\s+one|noone)\s+(?:would|will|can|could)\s+(?:ask|notice|find\s+me|suspect|stop\s+me|know\s+what|"
         r"save\s+me)",
         r"(?:nobody|no\s+one)\s+will\s+(?:notice|find\s+me|stop\s+me)\s+(?:when|until|if|in\s+time|before)",
+        r"(?:see|check|know|find\s+out|measure|work\s+out)\s+how\s+(?:far|high|deep|long)\s+(?:the\s+)?(?:drop|fall|down|"
+        r"it\s+is\s+(?:down|to\s+the\s+(?:ground|bottom|water)))",
+        rf"(?:everything|it)\s+(?:is|'s)\s+(?:all\s+)?(?:planned|set|ready|arranged)\b(?=.*\b(?:{_ALONE_CUE})\b)",
+        r"decided\s+on\s+(?:\w+day|tonight|tomorrow|a\s+date|the\s+date|the\s+day|the\s+night)\b.*\b(?:ready|prepared|set|"
+        r"sorted|in\s+place)\b",
         negatable=False,
     ),
     _rule(
@@ -1147,8 +1160,9 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:time|times|timetable|schedule)\s+(?:[\w']+\s+){0,4}(?:train|express|freight)\s+(?:passes|comes\s+through|goes\s+"
         r"through|doesn't\s+stop|comes)|(?:express|freight|fast)\s+(?:train\s+)?(?:that\s+)?(?:doesn't|does\s+not|don't)\s+"
         r"stop",
-        rf"(?:scop\w+|scout\w+|check\w+\s+out|visit\w+|walk\w+\s+(?:to|past)|driv\w+\s+past|went\s+(?:to|up)|looking\s+at)\s+"
-        rf"(?:[\w']+\s+){{0,3}}(?:{_HEIGHT}|railway|railroad|tracks|crossing|platform|cliffs?|overpass)\b(?=.*\b(?:where\s+i'd|"
+        rf"(?:scop\w+|scout\w+|check\w+\s+out|visit\w+|walk\w+\s+(?:to|past|up\s+to)|driv\w+\s+(?:past|up\s+to|to)|drove\s+"
+        rf"(?:past|up\s+to|to)|went\s+(?:to|up|up\s+to)|looking\s+at|climb\w*(?:\s+up)?(?:\s+to)?)\s+"
+        rf"(?:[\w']+\s+){{0,3}}(?:{_HEIGHT}|railway|railroad|tracks|crossing|platform|cliffs?|overpass)\b(?=.*\b(?:where\s+i'd|how\s+far|"
         r"where\s+i\s+would|at\s+night|go\s+over|jump|high\s+enough|how\s+high|go\s+back|every\s+day|the\s+drop|the\s+edge|"
         r"no\s+fence|stood\s+there)\b)",
         r"i\s+know\s+which\s+(?:floor|bridge|building|train|cliff|spot|tree|one)\s+(?:[\w']+\s+){0,8}(?:i'll|i\s+will|"
@@ -1220,6 +1234,8 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:want|wish)\s+to\s+(?:just\s+)?(?:disappear|vanish)\s+(?:and\s+never|forever|for\s+good|permanently|from\s+"
         r"(?:existence|this\s+world|the\s+world))",
         r"(?:don't|do\s+not)\s+care\s+(?:if|whether)\s+i\s+(?:live|die|wake\s+up)",
+        r"(?:hope|hoping|wish|wishing|pray\w*)\s+(?:that\s+)?something\s+(?:(?:bad|terrible|awful|fatal)\s+(?:happens|would\s+"
+        r"happen|will\s+happen)\s+to\s+me|(?:happens|would\s+happen)\s+to\s+me\s+so)",
         negatable=False,
     ),
     _rule(
@@ -1272,6 +1288,11 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:las|los|lo|la)\s+(?:voy\s+a\s+)?necesit\w+\s+(?:mas|donde\s+voy)",
         r"(?:desaparecer|irme)\s+(?:y\s+no\s+volver|para\s+siempre)|no\s+despertar(?:me)?\s+(?:nunca|mas|manana)|"
         r"dormir\s+y\s+no\s+despertar",
+        r"(?:manana|hoy|esta\s+noche|ya|decidido|decision)\b.*\bme\s+mato\b(?!\s+(?:a\s+trabajar|trabajando|estudiando|de\s+risa))|"
+        r"me\s+(?:mato|voy\s+a\s+matar)\s*(?:$|[.!]|hoy|manana|esta\s+noche|ya)",
+        r"no\s+quiero\s+(?:\w+\s+){0,2}(?:vivir|viviendo|existir|despertar|estar\s+(?:aqui|viv[oa])|seguir\s+(?:aqui|asi))\b",
+        r"(?:prepar\w+|cont\w+|junt\w+)\s+(?:las|mis|todas\s+las|todas\s+mis)\s+(?:pastillas|pildoras|medicinas|"
+        r"medicamentos)|(?:tomar|tomarme)\s+todas\s+(?:las|mis)\s+(?:pastillas|pildoras)",
         language="es",
     ),
     _rule(
@@ -1298,6 +1319,11 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:plus|aucune)\s+(?:de\s+)?raisons?\s+de\s+(?:continuer|vivre|rester|me\s+battre)",
         r"(?:donne|distribue)\s+(?:toutes\s+)?mes\s+affaires|je\s+n'en\s+aurai\s+plus\s+besoin|(?:disparaitre|partir)\s+"
         r"pour\s+(?:toujours|de\s+bon)",
+        r"(?:prepare\w*|compte\w*|aligne\w*)\s+(?:les|mes|des|tous\s+mes)\s+(?:cachets|pilules|medicaments|comprimes|"
+        r"somniferes)|(?:prendre|avaler)\s+(?:tous|toutes)\s+(?:mes|les)\s+(?:cachets|pilules|medicaments|comprimes)|"
+        r"(?:les\s+)?(?:prendre|avaler)\s+(?:tous\s+|toutes\s+)?d'un\s+(?:seul\s+)?coup",
+        r"(?:je\s+)?(?:ne\s+)?veux\s+(?:\w+\s+){0,2}plus\s+(?:vivre|exister|etre\s+la|me\s+reveiller)|(?:voudrais|veux|aimerais)\s+"
+        r"(?:\w+\s+){0,2}(?:mourir|disparaitre|ne\s+plus\s+exister)",
         language="fr",
     ),
     _rule(
@@ -1320,6 +1346,10 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"schlaftabletten|pillen|medikamente)",
         r"bringe?\s+(?:ich\s+)?mich\s+(?:[\w]+\s+)?um\b|(?:nehme|nehm)\s+(?:ich\s+)?mir\s+(?:heute\s+)?das\s+leben",
         r"will\s+(?:einfach\s+)?(?:weg|verschwinden)\s+(?:fur\s+immer|und\s+nie)",
+        r"(?:will|mochte|moechte|kann|mag|werde)\s+(?:\w+\s+){0,2}nicht\s+mehr\s+(?:\w+\s+)?(?:leben|aufwachen|da\s+sein|"
+        r"hier\s+sein|existieren|weiterleben|weitermachen)\b",
+        r"(?:vorbereitet|geplant|entschieden|beschlossen)\b.*\b(?:vorbei|sterben|tot|umbringen|das\s+ende|schluss)\b|"
+        r"(?:tabletten|pillen|strick|seil)\b.*\b(?:heute\s+nacht|heute\s+abend|morgen)\s+(?:nehmen|schlucken|benutzen)",
         language="de",
     ),
     _rule(
@@ -1341,6 +1371,11 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:viver|vida|existir)",
         r"(?:dei|doei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|nao\s+vou\s+(?:mais\s+)?precisar\s+(?:del[ae]s?|disso)|"
         r"tirar\s+(?:a\s+)?minha\s+(?:propria\s+)?vida",
+        r"nao\s+quero\s+(?:\w+\s+){0,2}(?:viver|existir|acordar|estar\s+(?:aqui|viv[oa])|continuar\s+(?:aqui|vivendo))\b",
+        r"(?:quero|queria|vou)\s+(?:\w+\s+){0,2}(?:sumir|desaparecer)\s+(?:para\s+sempre|de\s+vez)|(?:hoje|amanha|esta\s+noite)\b.*"
+        r"\bvou\s+me\s+matar|decidi\b.*\b(?:morrer|me\s+matar|acabar\s+com\s+tudo)",
+        r"(?:separei|preparei|juntei|contei)\s+(?:os|meus|todos\s+os)\s+(?:comprimidos|remedios|pilulas)|tomar\s+todos\s+os\s+"
+        r"(?:comprimidos|remedios|pilulas)",
         language="pt",
     ),
     _rule(
@@ -1362,6 +1397,11 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:mettendo|messo|metto|tenendo|nascondendo|nascost[oae]|accumulando|accumulato)\s+(?:da\s+parte\s+)?(?:le\s+|delle\s+|"
         r"le\s+mie\s+)?(?:pillole|pastiglie|compresse|farmaci|medicine)",
         r"mi\s+tolgo\s+la\s+vita|non\s+ha\s+(?:piu\s+)?senso\s+(?:vivere|andare\s+avanti|continuare)",
+        r"(?:la\s+)?(?:faccio|fatta|fare|facciamo)\s+finita\b(?!\s+con\b)|l'ho\s+fatta\s+finita\b(?!\s+con\b)",
+        r"(?:vorrei|voglio|spero\s+di|preferirei|meglio)\s+(?:\w+\s+){0,2}non\s+(?:svegliarmi|risvegliarmi|essermi\s+(?:mai\s+)?"
+        r"(?:svegliat\w*|nat\w*)|esistere|esserci\s+piu|essere\s+(?:mai\s+)?nat[oa]|essere\s+piu\s+qui)",
+        r"(?:preparato|contato|messo\s+insieme)\s+(?:le|tutte\s+le)\s+(?:pillole|pastiglie|compresse)|prendere\s+tutte\s+le\s+"
+        r"(?:pillole|pastiglie|compresse)|(?:ho\s+deciso|deciso)\b.*\b(?:morire|uccidermi|finita|ammazzarmi)",
         language="it",
     ),
 )
@@ -1623,6 +1663,9 @@ SAFE_PHRASES = (
     r"(?:suicidal\s+thoughts|thoughts\s+of\s+(?:suicide|hurting\s+myself|killing\s+myself))",
     r"(?:not|never|wouldn't)\s+(?:going\s+to\s+|gonna\s+|want(?:ed)?\s+to\s+|do\s+anything\s+to\s+)?(?:hurt|kill|harm)\s+myself",
     r"(?:never|don't|do\s+not|didn't)\s+(?:want(?:ed)?|wish(?:ed)?)\s+to\s+die",
+    r"cut\w*\s+(?:my\s+(?:own\s+)?|your\s+(?:own\s+)?|his\s+|her\s+|the\s+)?(?:hair|fringe|bangs|nails|beard|fingernails)|"
+    r"(?:get|got|getting|have|had)\s+(?:it|my\s+hair|yours|mine|them)\s+cut|hair\s?cut\w*",
+    r"disappear\s+for\s+(?:a|the|one|two|three|a\s+few)\s+(?:week|weeks|weekend|day|days|while|month|hours?)",
 )
 _SAFE_PHRASES = re.compile("|".join(rf"\b(?:{p})\b" for p in SAFE_PHRASES))
 
@@ -1665,6 +1708,138 @@ def detect_language(text: str) -> str:
     scores = {language: sum(word in vocabulary for word in words) for language, vocabulary in _STOPWORD_SETS.items()}
     best = max(scores, key=lambda language: (scores[language], language == "en"))
     return best if scores[best] > scores["en"] else "en"
+
+
+# --------------------------------------------------------------------------------------------------- glosses
+
+# Word-by-word English glosses of the other languages' common words and of the words of risk (accents stripped;
+# "_" is a space). A non-English message is read again in its gloss by the English rules and the semantic layer:
+# "je n'ai plus envie de vivre" -> "i have no more wish to to live". Rough, but it carries the concepts the English
+# layers know into wordings no rule of that language names.
+_GLOSSES = {
+    "es": """
+yo=i me=me mi=my mis=my te=you tu=you el=the la=the los=the las=the lo=it le=him les=them un=a una=a unos=some
+de=of del=of_the a=to al=to_the en=in con=with sin=without para=for por=for que=that y=and o=or pero=but si=if
+no=not nunca=never nada=nothing nadie=nobody todo=everything todos=everyone todas=all ya=already mas=more
+tambien=also muy=very mejor=better peor=worse asi=like_this aqui=here hoy=today manana=tomorrow noche=night
+esta_noche=tonight anoche=last_night siempre=always otra_vez=again de_nuevo=again para_siempre=forever
+quiero=i_want quisiera=i_would_like queria=i_wanted quiera=want necesito=i_need puedo=i_can no_puedo=i_can't
+estoy=i_am soy=i_am tengo=i_have he=i_have voy=i_am_going vas=you_go va=goes estaria=would_be estarian=would_be
+seria=would_be serian=would_be estuviera=was existiera=existed pienso=i_think pensando=thinking decidi=i_decided
+siento=i_feel cansado=tired cansada=tired harto=sick_of harta=sick_of aguanto=i_can_stand
+morir=to_die morirme=to_die muero=die muerto=dead muerta=dead muerte=death matar=to_kill matarme=to_kill_myself
+mato=kill_myself suicidarme=to_kill_myself suicidio=suicide suicida=suicidal vivir=to_live vida=life viviendo=living
+existir=to_exist despertar=to_wake_up despertarme=to_wake_up dormir=to_sleep dormirme=to_fall_asleep
+desaparecer=to_disappear irme=to_leave terminar=to_end acabar=to_end termine=to_end acabe=to_end
+quitarme_la_vida=to_take_my_life pastillas=pills pildoras=pills medicamentos=medication remedios=medication
+carta=letter cartas=letters despedida=goodbye adios=goodbye familia=family madre=mother padre=father padres=parents
+hijos=kids hermana=sister hermano=brother puente=bridge edificio=building tren=train cuerda=rope cuchillo=knife
+cortarme=to_cut_myself corte=cut cortado=cut tirarme=to_throw_myself saltar=to_jump regale=i_gave_away
+cosas=things escrito=written escribi=i_wrote prepare=i_prepared
+necesitar=to_need razon=reason sentido=sense carga=burden culpa=fault perdon=sorry lo_siento=i'm_sorry
+gracias=thank_you todo_termine=it_all_to_end por_si_acaso=just_in_case cuando_ya_no_este=when_i'm_gone
+""",
+    "fr": """
+je=i j'=i j'ai=i_have moi=me me=me m'=me mon=my ma=my mes=my tu=you te=you il=he elle=she on=we le=the la=the
+les=the l'=the un=a une=a des=some de=of d'=of du=of_the a=to au=to_the en=in avec=with sans=without pour=for
+par=by que=that qu'=that et=and ou=or mais=but si=if ne=_ n'=_ pas=not plus=anymore jamais=never rien=nothing
+personne=nobody tout=everything tous=all toutes=all deja=already mieux=better ici=here aujourd'hui=today
+demain=tomorrow ce_soir=tonight cette_nuit=tonight hier_soir=last_night toujours=always encore=again
+pour_toujours=forever veux=want voudrais=would_like aimerais=would_like vais=am_going peux=can suis=am ai=have
+serai=will_be serait=would_be seraient=would_be irait=would_go iraient=would_go etais=was pense=think
+envie=wish marre=sick fatigue=tired fatiguee=tired epuise=exhausted epuisee=exhausted
+mourir=to_die mort=dead morte=dead la_mort=death me_tuer=to_kill_myself tuer=to_kill me_suicider=to_kill_myself
+suicide=suicide suicidaire=suicidal vivre=to_live vie=life exister=to_exist reveiller=wake_up me_reveiller=to_wake_up
+dormir=to_sleep disparaitre=to_disappear partir=to_leave en_finir=to_end_it_all finir=to_end s'arrete=stops
+cachets=pills pilules=pills medicaments=medication comprimes=pills somniferes=sleeping_pills lettre=letter
+lettres=letters adieu=goodbye famille=family mere=mother pere=father parents=parents enfants=kids soeur=sister
+frere=brother pont=bridge immeuble=building train=train corde=rope couteau=knife coupe=cut coupee=cut
+sauter=to_jump jeter=throw donne=gave affaires=belongings besoin=need raison=reason sens=sense fardeau=burden
+faute=fault pardon=sorry desole=sorry desolee=sorry merci=thank_you prepare=prepared tout_prepare=everything_ready
+apres=after quand=when
+""",
+    "de": """
+ich=i mich=myself mir=me mein=my meine=my meinen=my meinem=my du=you dich=you er=he sie=she es=it wir=we der=the
+die=the das=the den=the dem=the ein=a eine=a einen=a von=of vom=of_the zu=to zum=to_the in=in im=in_the mit=with
+ohne=without fur=for und=and oder=or aber=but wenn=if dass=that nicht=not kein=no keine=no keinen=no mehr=anymore
+nie=never niemals=never nichts=nothing niemand=nobody alles=everything alle=everyone schon=already besser=better
+hier=here da=there heute=today morgen=tomorrow heute_nacht=tonight heute_abend=tonight gestern=yesterday
+immer=always wieder=again fur_immer=forever einfach=just will=want mochte=would_like moechte=would_like
+werde=will kann=can bin=am habe=have hab=have ware=would_be waren=would_be wurde=would denke=think
+mude=tired muede=tired satt=sick erschopft=exhausted
+sterben=to_die tot=dead tod=death umbringen=kill toten=kill selbstmord=suicide suizid=suicide suizidal=suicidal
+leben=to_live lebens=life existieren=to_exist aufwachen=wake_up schlafen=to_sleep verschwinden=to_disappear
+weg=gone aufhort=stops aufhoert=stops vorbei=over ende=end beenden=to_end tabletten=pills pillen=pills
+schlaftabletten=sleeping_pills medikamente=medication brief=letter briefe=letters abschiedsbrief=goodbye_letter
+abschied=goodbye familie=family mutter=mother vater=father eltern=parents kinder=kids schwester=sister
+bruder=brother brucke=bridge bruecke=bridge dach=roof zug=train seil=rope strick=rope messer=knife geritzt=cut
+ritzen=cut_myself geschnitten=cut springen=to_jump verschenkt=given_away sachen=things brauche=need grund=reason
+sinn=sense last=burden schuld=fault leid=sorry danke=thank_you vorbereitet=prepared gezahlt=counted genug=enough
+allem=everything geschrieben=written
+""",
+    "pt": """
+eu=i me=me mim=me meu=my minha=my meus=my minhas=my voce=you o=the a=the os=the as=the um=a uma=a de=of do=of_the
+da=of_the em=in no=in_the na=in_the com=with sem=without para=for pra=for por=for que=that e=and ou=or mas=but
+se=if nao=not nunca=never nada=nothing ninguem=nobody tudo=everything todos=everyone ja=already mais=more
+melhor=better aqui=here hoje=today amanha=tomorrow noite=night hoje_a_noite=tonight esta_noite=tonight
+sempre=always de_novo=again para_sempre=forever quero=i_want queria=i_wanted preciso=i_need posso=i_can
+estou=i_am sou=i_am tenho=i_have vou=i_am_going estaria=would_be estariam=would_be ficaria=would_be
+ficariam=would_be seria=would_be estivesse=was penso=i_think pensando=thinking decidi=i_decided sinto=i_feel
+cansado=tired cansada=tired aguento=i_can_stand
+morrer=to_die morresse=died morto=dead morta=dead morte=death matar=to_kill me_matar=to_kill_myself
+suicidio=suicide suicida=suicidal viver=to_live vida=life vivendo=living existir=to_exist acordar=to_wake_up
+dormir=to_sleep sumir=to_disappear desaparecer=to_disappear acabar=to_end acabe=to_end comprimidos=pills
+remedios=medication pilulas=pills carta=letter cartas=letters despedida=goodbye adeus=goodbye familia=family
+mae=mother pai=father pais=parents filhos=kids irma=sister irmao=brother ponte=bridge predio=building trem=train
+corda=rope faca=knife cortei=i_cut pular=to_jump dei=i_gave coisas=things precisar=to_need motivo=reason
+sentido=sense peso=burden fardo=burden culpa=fault desculpa=sorry obrigado=thank_you obrigada=thank_you
+falta=miss sentiria=would_feel
+""",
+    "it": """
+io=i mi=me me=me mio=my mia=my miei=my mie=my tu=you ti=you il=the lo=the la=the i=the gli=the le=the un=a
+una=a di=of del=of_the della=of_the a=to al=to_the in=in con=with senza=without per=for che=that e=and o=or
+ma=but se=if non=not mai=never niente=nothing nulla=nothing nessuno=nobody tutto=everything tutti=everyone
+gia=already piu=anymore meglio=better qui=here oggi=today domani=tomorrow stanotte=tonight stasera=tonight
+ieri_sera=last_night sempre=always di_nuovo=again per_sempre=forever voglio=i_want vorrei=i_would_like
+volevo=i_wanted devo=i_must posso=i_can sono=i_am sto=i_am ho=i_have vado=i_am_going sarebbe=would_be
+sarebbero=would_be starebbero=would_be fossi=was penso=i_think pensando=thinking deciso=decided sento=i_feel
+stanco=tired stanca=tired
+morire=to_die morto=dead morta=dead morte=death uccidermi=to_kill_myself ammazzarmi=to_kill_myself
+suicidio=suicide suicida=suicidal vivere=to_live vita=life esistere=to_exist svegliarmi=to_wake_up
+dormire=to_sleep sparire=to_disappear finita=over finisca=to_end finire=to_end pillole=pills pastiglie=pills
+compresse=pills farmaci=medication lettera=letter lettere=letters addio=goodbye famiglia=family madre=mother
+padre=father genitori=parents figli=kids sorella=sister fratello=brother ponte=bridge palazzo=building
+treno=train corda=rope coltello=knife tagliata=cut tagliato=cut buttarmi=to_throw_myself saltare=to_jump
+regalato=gave_away cose=things serve=need servono=need motivo=reason senso=sense peso=burden colpa=fault
+scusa=sorry grazie=thank_you comprato=bought sparissi=disappeared
+""",
+}
+_GLOSS_TABLES: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
+for _language, _entries in _GLOSSES.items():
+    _words, _phrases = {}, {}
+    for _entry in _entries.split():
+        _source, _, _target = _entry.partition("=")
+        (_phrases if "_" in _source else _words)[_source] = _target.replace("_", " ").strip()
+    _phrase_pattern = re.compile(
+        "|".join(rf"\b{re.escape(k.replace('_', ' '))}\b" for k in sorted(_phrases, key=len, reverse=True))
+    ) if _phrases else None
+    _GLOSS_TABLES[_language] = (_phrase_pattern, {**_words, **{k.replace("_", " "): v for k, v in _phrases.items()}})
+
+
+def gloss(text: str, language: str) -> str | None:
+    """A word-by-word English gloss of a message in `language` (see `_GLOSSES`), or `None` for an unglossed one."""
+    if language not in _GLOSS_TABLES:
+        return None
+    phrases, table = _GLOSS_TABLES[language]
+    text = strip_accents(unicodedata.normalize("NFKC", text).lower()).replace("\u2019", "'")
+    if phrases is not None:
+        text = phrases.sub(lambda found: f" {table[found.group(0)].replace(' ', '_')} ", text)
+    words = []
+    for token in re.findall(r"[a-z_]+'|[a-z_']+|[^\sa-z_']", text):
+        target = table.get(token, token.replace("_", " ") if "_" in token else token)
+        if target:
+            words.append(target)
+    return " ".join(words)
 
 
 # ---------------------------------------------------------------------------------------------- semantic layer
@@ -1823,8 +1998,17 @@ def crisis_check(text: str, rules_only: bool = False, threshold: float = THRESHO
     language = detect_language(text)
     if match is not None:
         return match if match.language != "en" or language == "en" else match._replace(language=language)
-    if rules_only or language != "en":
-        return None  # all-MiniLM-L6-v2 reads English: other languages have the rules only
+    if language != "en":
+        # The English layers read an English gloss of the message (all-MiniLM-L6-v2 reads English).
+        glossed = gloss(text, language)
+        if glossed is None:
+            return None
+        normalized = normalize_message(glossed)
+        match, rejected = _scan(normalized)
+        if match is not None:
+            return match._replace(rule=f"gloss:{match.rule}", language=language)
+    if rules_only:
+        return None
     reading = semantic_text(normalized, rejected)
     if len(reading.split()) < 2:
         return None

@@ -146,20 +146,29 @@ def format_report(report: dict[str, Any], errors: bool = False) -> str:
 
 def tune_examples(data_dir: Path = DATA_DIR) -> tuple[list[str], list[int], list[str], list[bool]]:
     """
-    The semantic layer's training set: the tune split's English messages as the layer reads them (normalised,
-    without safe phrases and rejected rule matches), their labels (1 = risk), categories and whether a rule flags them.
+    The semantic layer's training set: the tune split's messages as the layer reads them (normalised, without safe
+    phrases and rejected rule matches; a message in another language through its English gloss, `safety.gloss`),
+    their labels (1 = risk), categories and whether a rule flags them.
     """
-    from .safety import _scan, normalize_message, semantic_text
+    from .safety import _scan, detect_language, gloss, normalize_message, semantic_text
 
     messages, _ = load_set("tune", data_dir)
-    messages = [m for m in messages if m["language"] == "en"]
-    texts, ruled = [], []
+    texts, ruled, kept = [], [], []
     for m in messages:
         normalized = normalize_message(m["text"])
         match, rejected = _scan(normalized)
+        language = detect_language(m["text"])
+        if language != "en":
+            glossed = gloss(m["text"], language)
+            if glossed is None:
+                continue
+            normalized = normalize_message(glossed)
+            native, (match, rejected) = match, _scan(normalized)
+            match = native or match
         texts.append(semantic_text(normalized, rejected) or normalized)
         ruled.append(match is not None)
-    return texts, [int(m["label"] == "risk") for m in messages], [m["category"] for m in messages], ruled
+        kept.append(m)
+    return texts, [int(m["label"] == "risk") for m in kept], [m["category"] for m in kept], ruled
 
 
 # Background messages with any of these words are left out: they may speak of risk, and no one labelled them.
