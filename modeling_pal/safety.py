@@ -1686,9 +1686,11 @@ _STOPWORDS = {
     "it's i've can't can will would he she they we your about all been do feel like get know really think wanna "
     "gonna im dont cant idk lol tho fr ngl rn kms myself tonight",
     "es": "yo el la los las que de y en un una no mi es por con para pero mas ya estoy quiero todo muy sin soy "
-    "tengo voy esta estar hay porque nada siento vida nadie cuando como mis tu hoy mejor aqui siempre pienso",
+    "tengo voy esta estar hay porque nada siento vida nadie cuando como mis tu hoy mejor aqui siempre pienso "
+    "nunca te se lo le les su sus algo esto eso del al ni",
     "fr": "je tu il elle le la les et de des un une ne pas mon ma est suis avec pour plus mais tout j'ai veux "
-    "c'est n'ai vais moi mes rien personne vie ce dans sur trop envie toujours",
+    "c'est n'ai vais moi mes rien personne vie ce dans sur trop envie toujours jamais suis nous vous leur "
+    "j'en n'en",
     "de": "ich du er sie das der die und zu ist nicht mich mir mein meine ein eine mit fur auf aber mehr will "
     "bin habe hab kann nichts niemand leben sein wenn wie auch noch immer heute denke",
     "pt": "eu voce o os que de e em um uma nao minha meu com para mais mas estou quero tudo sem sou tenho vou "
