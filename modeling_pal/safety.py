@@ -1696,15 +1696,29 @@ _STOPWORDS = {
     "pt": "eu voce o os que de e em um uma nao minha meu com para mais mas estou quero tudo sem sou tenho vou "
     "esta estar porque nada ninguem vida quando como hoje melhor aqui sempre penso muito",
     "it": "io il lo le che di e un una non mio mia con per piu ma sono voglio tutto senza ho sto ti mi vado "
-    "perche niente nessuno vita quando come oggi meglio qui sempre penso sei troppo",
+    "perche niente nessuno vita quando come oggi meglio qui sempre penso sei troppo faccio fatto questo questa "
+    "anche cosi molto uccide male",
     "nl": "ik jij het de een en van niet mij mijn met voor maar meer wil dood ben heb",
 }
+# English words that the other languages' word lists (their glosses' words included) would otherwise claim.
+_ENGLISH_WORDS = (
+    "no not point going on die dead death kill life live pills want need than rather sing over end done tired sleep "
+    "suicide suicidal suicides "
+    "wake gone one more time last night today tomorrow here there with without for from at by an as or if but how "
+    "why when where who which there's that's won't isn't wasn't don't didn't doesn't can't couldn't wouldn't "
+    "shouldn't im dont cant wont u ur lol idk ok okay yes yeah my mine our us them him her his its their this these "
+    "those some any every nothing nobody everyone everything anyone someone always never again still even just only "
+    "also too very so much many now then after before because while into out up down off cut hurt pain sad help "
+    "please sorry thanks thank love hate friend family mom mum dad bridge train rope letter note goodbye car"
+)
 _STOPWORD_SETS = {language: set(words.split()) for language, words in _STOPWORDS.items()}
+_STOPWORD_SETS["en"] |= set(_ENGLISH_WORDS.split())
 
 
 def detect_language(text: str) -> str:
     """The message's language by its common words (`"en"`, `"es"`, `"fr"`, `"de"`, `"pt"`, `"it"`, `"nl"`)."""
-    words = [w for w in re.findall(r"[a-z']+", strip_accents(text.lower())) if len(w) > 1 or w == "i"]
+    text = re.sub(r"(?<=[a-z])[013457@$!|]+(?=[a-z])", lambda found: found.group(0).translate(_LEET), text.lower())
+    words = [w for w in re.findall(r"[a-z']+", strip_accents(text)) if len(w) > 1 or w == "i"]
     if not words:
         return "en"
     scores = {language: sum(word in vocabulary for word in words) for language, vocabulary in _STOPWORD_SETS.items()}
@@ -1826,6 +1840,10 @@ for _language, _entries in _GLOSSES.items():
         "|".join(rf"\b{re.escape(k.replace('_', ' '))}\b" for k in sorted(_phrases, key=len, reverse=True))
     ) if _phrases else None
     _GLOSS_TABLES[_language] = (_phrase_pattern, {**_words, **{k.replace("_", " "): v for k, v in _phrases.items()}})
+
+
+for _language, (_, _table) in _GLOSS_TABLES.items():
+    _STOPWORD_SETS[_language] |= {w for w in _table if " " not in w and "'" not in w and len(w) > 1}
 
 
 def gloss(text: str, language: str) -> str | None:
