@@ -1079,9 +1079,28 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:don't|do\s+not)\s+(?:be\s+sad|cry|blame\s+yourself|feel\s+guilty|be\s+angry)\s+(?:when|if|after)\s+(?:you\s+)?"
         r"(?:hear|find\s+out|i'm\s+gone|it\s+happens|i\s+(?:go|die|leave|do\s+it))",
         r"(?:felt|feels|feel)\s+like\s+(?:a|the|my)\s+(?:last\s+|final\s+)?goodbye\b",
+        r"(?:after\s+(?:that|this|tonight|\w+day)|soon|by\s+then)\s*,?\s*(?:it|nothing|none\s+of\s+(?:it|this))\s+(?:won't|will\s+"
+        r"not|wouldn't)\s+matter|(?:it|nothing|none\s+of\s+it)\s+(?:won't|will\s+not)\s+matter\s+(?:anymore|any\s+more|after|soon|"
+        r"by|to\s+me)",
+        r"(?:don't|do\s+not)\s+(?:be\s+angry|be\s+mad|hate\s+me|blame\s+(?:me|yourself|yourselves)|be\s+sad)\s+(?:with\s+me\s+|at\s+"
+        r"me\s+)?(?:for|about)\s+what\s+(?:comes\s+next|happens\s+next|happens|i'm\s+(?:about|going)\s+to\s+do|i\s+(?:do|have\s+"
+        r"to\s+do))",
         r"for\s+my\s+(?:own\s+)?funeral\b|(?:told|tell|asked|ask)\s+(?:him|her|them|my\s+\w+|everyone)\s+to\s+(?:always\s+)?"
         r"remember\s+me\b|everything\s+my\s+\w+\s+(?:need|needs|will\s+need|would\s+need)\s+to\s+know\b",
         negatable=False,
+    ),
+    # Farewell arrangements that name someone else as the one who will find, read or look after (no subject check).
+    _rule(
+        "farewell_arrangements",
+        "farewell",
+        rf"(?:look\s+after|take\s+care\s+of|raise|keep|check\s+on)\s+(?:my\s+\w+|them|him|her)\s+if\s+(?:anything|something)\s+"
+        rf"(?:happens|happened|were\s+to\s+happen)\s+to\s+me\b(?!.*\b(?:{_NOT_FAREWELL}|flight|deploy\w*|operation)\b)",
+        r"(?:letter|note|message|video|email)\s+(?:to\s+\w+\s+)?explaining\s+(?:everything|why|it\s+all)\b(?!.*\b(?:boss|work|"
+        r"school|teacher|landlord|bank|court|complaint|insurance|delay|council|refund|manager|hr)\b)",
+        rf"^(?!.*\b(?:{_NOT_FAREWELL}|leaving\s+(?:for|the\s+country))\b).*\b(?:farewell|goodbye)\s+(?:tour|round|visits?)\b|"
+        r"one\s+by\s+one\b.*\b(?:nobody|no\s+one)\s+knows\b",
+        negatable=False,
+        subject=False,
     ),
     # Plans: a time, a place, a way, readiness, and keeping it hidden.
     _rule(
