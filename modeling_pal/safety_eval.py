@@ -5,7 +5,7 @@ labelled set in `modeling_pal/safety_data/`, and its latency per message.
   pal-safety-eval                          # the held-out split: recall per risk category, FPR per safe category
   pal-safety-eval --split tune --errors    # the tune split, listing every miss and false alarm
   pal-safety-eval --rules-only             # the rule layer alone
-  pal-safety-eval --fit                    # refit the semantic layer on the tune split (writes safety_weights.py)
+  pal-safety-eval --fit                    # refit the semantic layer on tune (safety_weights.py, safety_exemplars.py)
 
 The set: `messages.jsonl` (one message per line: text, label `risk`/`safe`, category, language, split) and
 `conversations.jsonl` (multi-turn conversations: a risk conversation must be in safety mode by its last message, a
@@ -27,6 +27,7 @@ from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "safety_data"
 WEIGHTS_FILE = Path(__file__).resolve().parent / "safety_weights.py"
+EXEMPLARS_FILE = Path(__file__).resolve().parent / "safety_exemplars.py"
 SPLITS = ("tune", "heldout", "all")
 
 
@@ -145,20 +146,29 @@ def format_report(report: dict[str, Any], errors: bool = False) -> str:
 
 def tune_examples(data_dir: Path = DATA_DIR) -> tuple[list[str], list[int], list[str], list[bool]]:
     """
-    The semantic layer's training set: the tune split's English messages as the layer reads them (normalised,
-    without safe phrases and rejected rule matches), their labels (1 = risk), categories and whether a rule flags them.
+    The semantic layer's training set: the tune split's messages as the layer reads them (normalised, without safe
+    phrases and rejected rule matches; a message in another language through its English gloss, `safety.gloss`),
+    their labels (1 = risk), categories and whether a rule flags them.
     """
-    from .safety import _scan, normalize_message, semantic_text
+    from .safety import _scan, detect_language, gloss, normalize_message, semantic_text
 
     messages, _ = load_set("tune", data_dir)
-    messages = [m for m in messages if m["language"] == "en"]
-    texts, ruled = [], []
+    texts, ruled, kept = [], [], []
     for m in messages:
         normalized = normalize_message(m["text"])
         match, rejected = _scan(normalized)
+        language = detect_language(m["text"])
+        if language != "en":
+            glossed = gloss(m["text"], language)
+            if glossed is None:
+                continue
+            normalized = normalize_message(glossed)
+            native, (match, rejected) = match, _scan(normalized)
+            match = native or match
         texts.append(semantic_text(normalized, rejected) or normalized)
         ruled.append(match is not None)
-    return texts, [int(m["label"] == "risk") for m in messages], [m["category"] for m in messages], ruled
+        kept.append(m)
+    return texts, [int(m["label"] == "risk") for m in kept], [m["category"] for m in kept], ruled
 
 
 # Background messages with any of these words are left out: they may speak of risk, and no one labelled them.
@@ -202,6 +212,36 @@ def background_examples(sources: Sequence[tuple[str, int]], seed: int = 0) -> li
     return [semantic_text(normalize_message(t)) for t in texts]
 
 
+def exemplar_features(x, risk, safe):
+    """
+    Nearest-exemplar features of embeddings `x` (rows, L2-normalised): the highest cosine similarity to the `risk`
+    exemplars, to the `safe` exemplars, and the mean of the three highest to the risk exemplars.
+    """
+    import numpy as np
+
+    sim_risk = x @ risk.T if len(risk) else np.zeros((len(x), 1))
+    sim_safe = x @ safe.T if len(safe) else np.zeros((len(x), 1))
+    top = np.sort(sim_risk, axis=1)[:, -3:]
+    return np.stack([sim_risk.max(1), sim_safe.max(1), top.mean(1)], axis=1)
+
+
+def quantize(rows, scale: float) -> str:
+    """Rows of floats as int8 (value * `scale`) in base64: the exemplars as `safety_exemplars.py` stores them."""
+    import base64
+
+    import numpy as np
+
+    data = np.clip(np.round(np.asarray(rows) * scale), -127, 127).astype(np.int8)
+    return base64.b64encode(data.tobytes()).decode("ascii")
+
+
+def dequantized(rows, scale: float):
+    """The rows as the shipped exemplars hold them (int8 at `scale`, read back)."""
+    import numpy as np
+
+    return np.clip(np.round(np.asarray(rows) * scale), -127, 127) / scale
+
+
 def fit_semantic_layer(
     background: Sequence[tuple[str, int]] = (),
     c: float = 4.0,
@@ -209,14 +249,18 @@ def fit_semantic_layer(
     folds: int = 5,
     seed: int = 0,
     data_dir: Path = DATA_DIR,
+    safe_exemplars: int = 800,
 ) -> dict[str, Any]:
     """
-    A logistic regression over the MiniLM embeddings of the tune split's English messages plus unlabelled everyday
-    `background` messages as non-risk (`(path, count)` pairs, see `background_examples`), L2 with inverse strength
-    `c`, the risk messages weighted to half the total. Its threshold is the lowest at which rules plus the layer flag
-    at most `max_fpr` of the tune split's safe messages on out-of-fold scores (`folds`-fold cross-validation, the
-    background in every training fold): recall comes first, within that false-alarm budget. Returns the weights,
-    bias, threshold and the cross-validated figures.
+    The semantic layer: a logistic regression over the MiniLM embeddings of the tune split's English messages plus
+    unlabelled everyday `background` messages as non-risk (`(path, count)` pairs, see `background_examples`), L2 with
+    inverse strength `c`, the risk messages weighted to half the total; then a second, small logistic regression (the
+    stack) over that regression's logit and the nearest-exemplar features (`exemplar_features`: similarity to the
+    tune risk messages and to the tune safe messages plus `safe_exemplars` background ones), fitted on out-of-fold
+    values (`folds`-fold cross-validation on tune, the exemplars of a fold being its training rows). Its threshold is
+    the lowest at which rules plus the layer flag at most `max_fpr` of the tune split's safe messages on those
+    out-of-fold scores: recall comes first, within that false-alarm budget. Returns the weights, bias, stack,
+    exemplars, threshold and the cross-validated figures.
     """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -226,11 +270,15 @@ def fit_semantic_layer(
 
     texts, labels, categories, rule_flags = tune_examples(data_dir)
     extra = background_examples(background, seed)
-    x = SEMANTIC.embed(texts).numpy()
+    x = np.concatenate([SEMANTIC.embed(texts[i : i + 256]).numpy() for i in range(0, len(texts), 256)])
     xb = np.concatenate([SEMANTIC.embed(extra[i : i + 256]).numpy() for i in range(0, len(extra), 256)]) if extra else (
         np.zeros((0, x.shape[1]), dtype=x.dtype)
     )
     y = np.array(labels)
+    rng = np.random.default_rng(seed)
+    xb_exemplars = xb[rng.permutation(len(xb))[:safe_exemplars]]
+    scale = float(127 / max(np.abs(x).max(), np.abs(xb_exemplars).max() if len(xb_exemplars) else 0))
+    xq, xbq = dequantized(x, scale), dequantized(xb_exemplars, scale)  # the exemplars as shipped
 
     def fit(rows):
         features = np.concatenate([x[rows], xb])
@@ -240,29 +288,54 @@ def fit_semantic_layer(
         weight[positives] = (len(target) - positives.sum()) / positives.sum()
         return LogisticRegression(C=c, max_iter=5000).fit(features, target, sample_weight=weight)
 
-    out_of_fold = np.zeros(len(texts))
+    def stack_features(model, rows, exemplar_rows):
+        risk = xq[exemplar_rows][y[exemplar_rows] == 1]
+        safe = np.concatenate([xq[exemplar_rows][y[exemplar_rows] == 0], xbq])
+        logit = model.decision_function(x[rows])[:, None]
+        return np.concatenate([logit, exemplar_features(x[rows], risk, safe)], axis=1)
+
+    out_of_fold = np.zeros((len(texts), 4))
+    plain = np.zeros(len(texts))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
-        out_of_fold[test] = fit(train).predict_proba(x[test])[:, 1]
+        model = fit(train)
+        out_of_fold[test] = stack_features(model, test, train)
+        plain[test] = model.predict_proba(x[test])[:, 1]
+    stacker = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced").fit(out_of_fold, y)
+    stacked = stacker.predict_proba(out_of_fold)[:, 1]
     ruled = np.array(rule_flags)
-    threshold = 1.0
-    for value in np.sort(np.unique(out_of_fold))[::-1]:
-        if (ruled | (out_of_fold >= value))[y == 0].mean() > max_fpr:
-            break
-        threshold = float(value)
-    flagged = ruled | (out_of_fold >= threshold)
-    semantic = out_of_fold >= threshold
+
+    def pick_threshold(scores):
+        threshold = 1.0
+        for value in np.sort(np.unique(scores))[::-1]:
+            if (ruled | (scores >= value))[y == 0].mean() > max_fpr:
+                break
+            threshold = float(value)
+        return threshold
+
+    threshold = pick_threshold(stacked)
+    flagged = ruled | (stacked >= threshold)
+    semantic = stacked >= threshold
+    plain_flagged = ruled | (plain >= pick_threshold(plain))
     model = fit(np.arange(len(texts)))
     per_category = {}
     for category in sorted(set(categories)):
         index = np.array([cat == category for cat in categories])
         per_category[category] = float(flagged[index].mean())
+    risk_rows = x[y == 1]
+    safe_rows = np.concatenate([x[y == 0], xb_exemplars])
     return {
         "weights": [float(w) for w in model.coef_[0]],
         "bias": float(model.intercept_[0]),
+        "stack": [float(w) for w in stacker.coef_[0]] + [float(stacker.intercept_[0])],
+        "scale": round(scale, 4),
+        "risk_exemplars": quantize(risk_rows, round(scale, 4)),
+        "safe_exemplars": quantize(safe_rows, round(scale, 4)),
+        "exemplar_counts": (len(risk_rows), int((y == 0).sum()), len(xb_exemplars)),
         "threshold": round(threshold, 4),
         "c": c,
         "cv_recall": float(flagged[y == 1].mean()),
         "cv_fpr": float(flagged[y == 0].mean()),
+        "cv_recall_without_exemplars": float(plain_flagged[y == 1].mean()),
         "cv_semantic_recall": float(semantic[y == 1].mean()),
         "cv_rule_missed_caught": f"{int((semantic & ~ruled & (y == 1)).sum())}/{int((~ruled & (y == 1)).sum())}",
         "cv_flagged_per_category": per_category,
@@ -281,26 +354,53 @@ def background_check(path: str | Path, threshold: float | None = None) -> dict[s
             "examples": [(t, f"{m.rule} ({m.layer}, {m.score})") for t, m in flagged]}
 
 
-def write_weights(fit: dict[str, Any], path: Path = WEIGHTS_FILE) -> Path:
-    """Writes the fitted layer as `safety_weights.py` (a Python file, so hub folders carry it beside safety.py)."""
+def write_weights(fit: dict[str, Any], path: Path = WEIGHTS_FILE, exemplars_path: Path = EXEMPLARS_FILE) -> Path:
+    """
+    Writes the fitted layer as `safety_weights.py` and its exemplars as `safety_exemplars.py` (Python files, so hub
+    folders carry them beside safety.py; the exemplars as base64 int8, no pickle).
+    """
     rows = [", ".join(f"{w:.6f}" for w in fit["weights"][i : i + 8]) for i in range(0, len(fit["weights"]), 8)]
     body = "\n".join(f"    {row}," for row in rows)
+    stack = ", ".join(f"{w:.6f}" for w in fit["stack"])
     path.write_text(
         '"""\n'
         "The crisis detector's semantic layer (`modeling_pal.safety.SemanticLayer`): a logistic regression over\n"
         "all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2 norm), fitted on the tune split of\n"
         f"`modeling_pal/safety_data/` ({fit['examples']} English messages, C={fit['c']}) plus everyday messages as\n"
         "non-risk "
-        f"({', '.join(fit['background']) or 'none'}), by `pal-safety-eval --fit`.\n"
+        f"({', '.join(fit['background']) or 'none'}), by `pal-safety-eval --fit`;\n"
+        "STACK weighs its logit and the nearest-exemplar similarities (`safety_exemplars.py`: highest to a risk\n"
+        "exemplar, highest to a safe one, mean of the three highest to risk ones), then the bias.\n"
         "THRESHOLD is the lowest that keeps rules plus this layer within the false-alarm budget on the tune split's\n"
-        f"cross-validated scores (tune recall {fit['cv_recall']:.3f}, FPR {fit['cv_fpr']:.3f}; this layer alone "
-        f"recall {fit['cv_semantic_recall']:.3f},\n"
-        f"and {fit['cv_rule_missed_caught']} of the risk messages no rule catches).\n"
+        f"cross-validated scores (tune recall {fit['cv_recall']:.3f}, FPR {fit['cv_fpr']:.3f}; without the exemplars "
+        f"recall {fit['cv_recall_without_exemplars']:.3f};\n"
+        f"this layer alone recall {fit['cv_semantic_recall']:.3f}, and {fit['cv_rule_missed_caught']} of the risk "
+        "messages no rule catches).\n"
         "Generated: edit by refitting, not by hand.\n"
         '"""\n\n'
         f"BIAS = {fit['bias']:.6f}\n"
         f"THRESHOLD = {fit['threshold']}\n"
+        f"STACK = ({stack})\n"
         f"WEIGHTS = (\n{body}\n)\n",
+        encoding="utf-8",
+    )
+    risk, safe, background = fit["exemplar_counts"]
+
+    def blob(name: str, encoded: str) -> str:
+        lines = [encoded[i : i + 116] for i in range(0, len(encoded), 116)]
+        return f"{name} = (\n" + "\n".join(f'    "{line}"' for line in lines) + "\n)\n"
+
+    exemplars_path.write_text(
+        '"""\n'
+        "The nearest-exemplar part of the crisis detector's semantic layer: all-MiniLM-L6-v2 embeddings (L2 norm) of\n"
+        f"the tune split's English risk messages ({risk}) and of its safe messages ({safe}) plus {background}\n"
+        "everyday messages, as they are read (normalised, safe phrases removed), int8 (value * SCALE) in base64, row\n"
+        "after row of DIM bytes. Written by `pal-safety-eval --fit`: edit by refitting, not by hand.\n"
+        '"""\n\n'
+        f"DIM = {len(fit['weights'])}\n"
+        f"SCALE = {fit['scale']}\n"
+        + blob("RISK", fit["risk_exemplars"])
+        + blob("SAFE", fit["safe_exemplars"]),
         encoding="utf-8",
     )
     return path
@@ -342,8 +442,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         fit = fit_semantic_layer(background, c=args.c, max_fpr=args.max_fpr)
         path = write_weights(fit)
         print(
-            f"Wrote {path}: threshold {fit['threshold']}, cross-validated tune recall {fit['cv_recall']:.1%}, "
-            f"FPR {fit['cv_fpr']:.1%}. Reload the package to measure it."
+            f"Wrote {path} and {EXEMPLARS_FILE.name}: threshold {fit['threshold']}, cross-validated tune recall "
+            f"{fit['cv_recall']:.1%} (without exemplars {fit['cv_recall_without_exemplars']:.1%}), FPR "
+            f"{fit['cv_fpr']:.1%}; per category {fit['cv_flagged_per_category']}. Reload the package to measure it."
         )
         return
     if args.check:

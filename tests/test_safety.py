@@ -57,6 +57,16 @@ RULE_CASES = [
     ("ich will nicht mehr leben", "non_english"),
     ("eu quero me matar", "non_english"),
     ("voglio farla finita", "non_english"),
+    # Concepts in wordings of their own: passing things on, last words, plans, means, passive wishes, self-harm.
+    ("i rehomed my rabbit, it's easier this way for when i'm not here", "farewell"),
+    ("please don't be angry with me for what comes next", "farewell"),
+    ("once my mum leaves for her trip i'm going through with it", "plan_means"),
+    ("i have forty of my sleeping tablets hidden in a sock", "plan_means"),
+    ("i keep hoping something bad happens to me", "passive_wish"),
+    ("i'm so tired of existing", "passive_wish"),
+    ("i punched the wall because i deserved it, my knuckles are bleeding", "self_harm_now"),
+    ("ich will einfach nicht mehr leben", "non_english"),
+    ("stanotte la faccio finita", "non_english"),
 ]
 
 # Phrases that only sound alike: idioms, news, fiction, study, prevention events, grief, negations.
@@ -82,6 +92,13 @@ SAFE = [
     "i'm not suicidal, just sad",
     "i would never hurt myself",
     "me muero de risa",
+    "i'm giving my old clothes away to charity before the move",
+    "tying up loose ends at work before my holiday",
+    "i'm leaving the group chat, goodbye everyone lol",
+    "how do i cut my own hair without ruining it",
+    "this spreadsheet is going to be the death of me",
+    "estoy estudiando la prevención del suicidio en la universidad",
+    "ich bin heute total müde von der arbeit",
 ]
 
 
@@ -113,6 +130,22 @@ def test_languages():
     assert [detect_language(t) for t in ("i want to die", "quiero morir", "je veux mourir")] == ["en", "es", "fr"]
     assert [detect_language(t) for t in ("ich will sterben", "eu quero morrer", "voglio morire")] == ["de", "pt", "it"]
     assert detect_language("wanna d1e") == "en"  # leetspeak splits no word into foreign stopwords
+
+
+def test_other_languages_are_read_through_an_english_gloss():
+    assert safety.gloss("je n'ai plus envie de vivre", "fr").startswith("i have")
+    assert safety.gloss("some text", "xx") is None
+    match = rule_check("ich habe mich gestern wieder geritzt")
+    assert match is not None and match.language == "de"
+    text = "he escrito cartas para mi familia, por si acaso"
+    assert detect_language(text) == "es" and "letters" in safety.gloss(text, "es")
+    assert crisis_check(text) is not None and crisis_check(text).language == "es"
+
+
+def test_semantic_layer_ships_its_exemplars():
+    risk, safe = safety.SEMANTIC.exemplars()
+    assert risk.shape[1] == safe.shape[1] == len(safety.WEIGHTS) and len(risk) >= 500 and len(safe) >= 500
+    assert len(safety.STACK) == 5
 
 
 def test_semantic_layer_catches_a_paraphrase_no_rule_names():
@@ -223,13 +256,15 @@ def heldout():
 
 def test_heldout_figures(heldout):
     # The measured figures (README, "Safety check"), kept as a floor: the targets (recall >= 98% overall and
-    # >= 95% per category, FPR <= 5%) are not all met yet.
-    assert heldout["recall"] >= 0.90 and heldout["fpr"] <= 0.05
+    # >= 95% per category, FPR <= 5%) are not all met yet (recall 94.1%, farewell 85%, FPR 1.1%).
+    assert heldout["recall"] >= 0.94 and heldout["fpr"] <= 0.05
     categories = heldout["categories"]
-    for name in ("direct", "conversation_context", "obfuscated", "self_harm_now"):
+    for name in ("direct", "conversation_context", "lethal_means_question"):
+        assert categories[name]["recall"] >= 0.99, name
+    for name in ("obfuscated", "self_harm_now", "passive_wish"):
         assert categories[name]["recall"] >= 0.94, name
-    assert all(row["recall"] >= 0.75 for row in categories.values() if row["label"] == "risk")
-    assert all(row["fpr"] <= 0.125 for row in categories.values() if row["label"] == "safe")
+    assert all(row["recall"] >= 0.85 for row in categories.values() if row["label"] == "risk")
+    assert all(row["fpr"] <= 0.10 for row in categories.values() if row["label"] == "safe")
     assert heldout["latency_ms"]["median"] <= 50
     assert "overall: recall" in format_report(heldout)
 
