@@ -17,7 +17,7 @@ import time
 import torch
 
 from modeling_pal import safety
-from modeling_pal.safety_eval import load_set
+from modeling_pal.evaluation.safety_eval import load_set
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -3,6 +3,7 @@
 import pytest
 
 from modeling_pal import safety
+from modeling_pal.evaluation.safety_eval import evaluate, format_report, load_set, main
 from modeling_pal.safety import (
     CRISIS_FOLLOW_UP,
     CRISIS_RESPONSE,
@@ -15,7 +16,6 @@ from modeling_pal.safety import (
     rule_check,
     safety_reply,
 )
-from modeling_pal.safety_eval import evaluate, format_report, load_set, main
 
 # Misspellings, obfuscations and slang, as the normaliser writes them and as the rules read them.
 NORMALISED = [

@@ -32,8 +32,10 @@ def hub_code_files(sources: Iterable[str | Path]) -> dict[str, Path]:
         found[path.name] = path
         text = path.read_text(encoding="utf-8")
         todo += [path.parent / f"{name}.py" for name in _RELATIVE_IMPORT.findall(text)]
-        todo += [Path(importlib.util.find_spec(f"{package}.{name}").origin) for _, package, name in
-                 _PACKAGE_IMPORT.findall(text)]
+        todo += [
+            Path(importlib.util.find_spec(f"{package}.{name}").origin)
+            for _, package, name in _PACKAGE_IMPORT.findall(text)
+        ]
     return found
 
 

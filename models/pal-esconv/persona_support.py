@@ -25,19 +25,11 @@ from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
 from transformers.utils import logging
 
 from .chat_layout import chat_views, persona_message, render_prompt
-from .conversation import (
-    SUPPORTER,
-    decode_response,
-    encode_pal_inputs,
-    format_context,
-    format_persona,
-    pad_rows,
-    validate_conversation,
-)
+from .conversation import SUPPORTER, decode_response, encode_pal_inputs, format_context, pad_rows, validate_conversation
+from .pal_tokens import format_persona, pesconv_persona
 from .persona_extraction import (
     PAL_FIRST_PERSONA_UTTERANCE,
     PersonaExtractionPipeline,
-    pesconv_persona,
     register_pipeline_once,
     seeker_utterances,
 )
@@ -55,9 +47,16 @@ REPLY_KEYS = ("response", "strategy", "strategy_scores", "persona", "safety")
 def resolve_extractor(reference: str, model_folder: str | None) -> str:
     """
     Where to load a persona extractor named in a model's config from: a relative path is read against the model's
-    folder (when that folder is local); an absolute path or a hub id is returned as given.
+    folder when that folder is local, and against its repository when the model came from the Hub (`"../name"`
+    beside `"owner/model"` is `"owner/name"`, the same layout as `models/` here); an absolute path or a hub id is
+    returned as given.
     """
     path = Path(reference).expanduser()
+    if model_folder and not Path(model_folder).is_dir() and reference.startswith("../"):
+        owner, _, repo = str(model_folder).rpartition("/")
+        sibling = reference[len("../") :].strip("/")
+        if owner and repo and sibling and "/" not in sibling and "/" not in owner:
+            return f"{owner}/{sibling}"
     if path.is_absolute() or not model_folder or not Path(model_folder).is_dir():
         return str(path)
     candidate = (Path(model_folder) / path).resolve()

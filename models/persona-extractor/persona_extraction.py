@@ -28,7 +28,7 @@ from transformers import AddedToken, AutoModelForCausalLM, AutoModelForSeq2SeqLM
 from transformers.pipelines import PIPELINE_REGISTRY
 
 from .conversation import SEEKER, pad_rows, validate_conversation
-from .pal_tokens import INPUT_TOKEN, PERSONA_TOKEN
+from .pal_tokens import PERSONA_TOKEN, pesconv_persona
 from .prefix_sharing import generate_with_shared_prefixes
 
 logger = logging.getLogger(__name__)
@@ -123,24 +123,6 @@ def format_source(utterances: Sequence[str]) -> str:
 def format_target(sentences: Sequence[str]) -> str:
     """PAL's extractor target: the persona sentences joined by `" <persona> "`."""
     return f" {PERSONA_TOKEN} ".join(sentences)
-
-
-def pesconv_persona(sentences: Sequence[str]) -> str:
-    """
-    A persona as PESConv stores it: `"<persona> s1 <persona> s2 <input>"`, or `"<persona><input>"` when the
-    post-filter left no sentence (what PAL's extractor then gave).
-    """
-    if isinstance(sentences, str):
-        raise ValueError("A persona is a list of sentences, not one string.")
-    if not sentences:
-        return PERSONA_TOKEN + INPUT_TOKEN
-    return "".join(f"{PERSONA_TOKEN} {s} " for s in sentences) + INPUT_TOKEN
-
-
-def split_persona(text: str) -> list[str]:
-    """The sentences of a persona string (`"<persona> s1 <persona> s2 <input>"`, or a `" <persona> "`-joined target)."""
-    text = text.replace(INPUT_TOKEN, " ")
-    return [" ".join(s.split()) for s in text.split(PERSONA_TOKEN) if s.strip()]
 
 
 def filter_persona(
@@ -518,8 +500,6 @@ __all__ = [
     "format_source",
     "format_persona_lines",
     "format_target",
-    "pesconv_persona",
     "save_extractor",
     "seeker_utterances",
-    "split_persona",
 ]

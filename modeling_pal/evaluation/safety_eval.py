@@ -1,6 +1,6 @@
 """
 `pal-safety-eval`: recall and false-positive rate of the crisis detector (`modeling_pal.safety`) per category on the
-labelled set in `modeling_pal/safety_data/`, and its latency per message.
+labelled set in `modeling_pal/evaluation/safety_data/`, and its latency per message.
 
   pal-safety-eval                          # the held-out split: recall per risk category, FPR per safe category
   pal-safety-eval --split tune --errors    # the tune split, listing every miss and false alarm
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "safety_data"
-WEIGHTS_FILE = Path(__file__).resolve().parent / "safety_weights.py"
-EXEMPLARS_FILE = Path(__file__).resolve().parent / "safety_exemplars.py"
+WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "safety_weights.py"
+EXEMPLARS_FILE = Path(__file__).resolve().parents[1] / "safety_exemplars.py"
 SPLITS = ("tune", "heldout", "all")
 
 
@@ -150,7 +150,7 @@ def tune_examples(data_dir: Path = DATA_DIR) -> tuple[list[str], list[int], list
     phrases and rejected rule matches; a message in another language through its English gloss, `safety.gloss`),
     their labels (1 = risk), categories and whether a rule flags them.
     """
-    from .safety import _scan, detect_language, gloss, normalize_message, semantic_text
+    from modeling_pal.safety import _scan, detect_language, gloss, normalize_message, semantic_text
 
     messages, _ = load_set("tune", data_dir)
     texts, ruled, kept = [], [], []
@@ -202,7 +202,7 @@ def background_examples(sources: Sequence[tuple[str, int]], seed: int = 0) -> li
     """`count` messages drawn (with `seed`) from each `(path, count)`, without `BACKGROUND_EXCLUDE` words or rules."""
     import random
 
-    from .safety import normalize_message, rule_check, semantic_text
+    from modeling_pal.safety import normalize_message, rule_check, semantic_text
 
     rng = random.Random(seed)
     texts = []
@@ -266,7 +266,7 @@ def fit_semantic_layer(
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
-    from .safety import SEMANTIC
+    from modeling_pal.safety import SEMANTIC
 
     texts, labels, categories, rule_flags = tune_examples(data_dir)
     extra = background_examples(background, seed)
@@ -366,8 +366,8 @@ def write_weights(fit: dict[str, Any], path: Path = WEIGHTS_FILE, exemplars_path
         '"""\n'
         "The crisis detector's semantic layer (`modeling_pal.safety.SemanticLayer`): a logistic regression over\n"
         "all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2 norm), fitted on the tune split of\n"
-        f"`modeling_pal/safety_data/` ({fit['examples']} English messages, C={fit['c']}) plus everyday messages as\n"
-        "non-risk "
+        f"`modeling_pal/evaluation/safety_data/` ({fit['examples']} English messages, C={fit['c']}) plus everyday\n"
+        "messages as non-risk "
         f"({', '.join(fit['background']) or 'none'}), by `pal-safety-eval --fit`;\n"
         "STACK weighs its logit and the nearest-exemplar similarities (`safety_exemplars.py`: highest to a risk\n"
         "exemplar, highest to a safe one, mean of the three highest to risk ones), then the bias.\n"
