@@ -41,8 +41,8 @@ resolved ("s*icidal"), spelled-out letters joined ("s u i c i d e"), runs of a r
    and the nearest-exemplar similarities to the tune split's risk and safe messages (`safety_exemplars.py`, int8
    embeddings), all fitted on the tune split of `modeling_pal/evaluation/safety_data/` by `pal-safety-eval --fit`,
    scored on the whole message and on each of its sentences. It catches paraphrases that no rule names. If the
-   package is missing, the detector raises an `ImportError` that says what to install; `rules_only=True` runs the rules alone,
-   on purpose.
+   package is missing, the detector raises an `ImportError` that says what to install; `rules_only=True` runs the
+   rules alone, on purpose.
 
 The conversation level (`assess_conversation`) reads every seeker message, each alone and joined with the seeker
 message before it (a signal spread over two messages), and a seeker's yes to a supporter's question about suicide
