@@ -205,10 +205,10 @@ def test_space_card():
 def test_templates_ship_with_the_package():
     config = configparser.ConfigParser()
     config.read(Path(__file__).parents[1] / "setup.cfg")
-    patterns = config["options.package_data"]["modeling_pal"].split(",")
+    patterns = config["options.package_data"]["hub_cards"].split(",")
     templates = sorted(TEMPLATES_DIR.glob("*.md"))
     assert [t.name for t in templates] == ["extractor_card.md", "pal_model_card.md", "space_card.md"]
-    package = TEMPLATES_DIR.parent
+    package = TEMPLATES_DIR
     for template in templates:
         assert any(fnmatch(str(template.relative_to(package)), p.strip()) for p in patterns), template
     entry_points = config["options.entry_points"]["console_scripts"]
