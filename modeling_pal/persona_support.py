@@ -78,11 +78,10 @@ def load_persona_extractor(location: str | os.PathLike, device=None) -> PersonaE
     return PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=device)
 
 
-def load_adapter(model, adapter_dir: str | os.PathLike):
+def load_adapter(model, adapter_dir: str | os.PathLike, is_trainable: bool = False):
     """
-    `model` with the LoRA adapter saved in `adapter_dir` (`pal-train --lora`), as
-    `modeling_pal.training.lora.load_pal_adapter` loads it. peft is imported here only, so a model folder that ships
-    this pipeline loads without it.
+    `model` with the LoRA adapter saved in `adapter_dir` (`pal-train --lora`). peft is imported here only, so a model
+    folder that ships this pipeline loads without it.
     """
     if not (Path(adapter_dir) / "adapter_config.json").is_file():
         raise FileNotFoundError(f"No adapter_config.json in {adapter_dir}: not a saved adapter.")
@@ -90,7 +89,7 @@ def load_adapter(model, adapter_dir: str | os.PathLike):
         from peft import PeftModel
     except ImportError as error:
         raise ImportError("Loading a LoRA adapter (`adapter=`) needs peft: `pip install peft`.") from error
-    return PeftModel.from_pretrained(model, adapter_dir, is_trainable=False)
+    return PeftModel.from_pretrained(model, adapter_dir, is_trainable=is_trainable)
 
 
 def as_conversation(inputs: str | Sequence[Mapping], strategy_names: Sequence[str]) -> list[dict]:

@@ -22,6 +22,7 @@ from modeling_pal.bundled import load_pal_tokenizer
 from modeling_pal.configuration_pal import PalConfig
 from modeling_pal.export.folders import save_pal
 from modeling_pal.modeling_pal import PalForConditionalGeneration
+from modeling_pal.persona_support import load_adapter
 
 # The attention projections of BlenderBot-small's encoder and decoder layers (self- and cross-attention).
 LORA_TARGET_MODULES: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "out_proj")
@@ -90,10 +91,7 @@ def load_pal_adapter(
     Loads a saved PAL adapter onto `model` (the PAL model it was trained from). The result runs like the model
     itself (`forward`, `generate`, `strategy_distribution`); `merge_and_unload()` gives back a plain PAL model.
     """
-    adapter_dir = Path(adapter_dir)
-    if not (adapter_dir / "adapter_config.json").is_file():
-        raise FileNotFoundError(f"No adapter_config.json in {adapter_dir}: not a saved adapter.")
-    return PeftModel.from_pretrained(model, adapter_dir, is_trainable=is_trainable)
+    return load_adapter(model, adapter_dir, is_trainable)
 
 
 def merge_pal_adapter(model_dir: str | Path, adapter_dir: str | Path, output_dir: str | Path) -> Path:
