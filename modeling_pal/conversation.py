@@ -165,6 +165,15 @@ def encode_pal_inputs(
     return BatchEncoding(batch), cut
 
 
+def hard_prompt_ids(persona_ids: Sequence[int], context_ids: Sequence[int], max_input_length: int) -> list[int]:
+    """
+    The input of the paper's Hard Prompt baseline: the persona's tokens, then the most recent context tokens that still
+    fit in `max_input_length` (none when the persona alone fills it).
+    """
+    room = max_input_length - len(persona_ids)
+    return [*persona_ids, *(context_ids[-room:] if room > 0 else [])]
+
+
 def decode_response(tokenizer, sequence: Sequence[int] | torch.Tensor) -> str:
     """
     The response text of a generated sequence `[start, strategy, response..., eos, pad...]`: special tokens dropped,
@@ -184,6 +193,7 @@ __all__ = [
     "tidy_response",
     "encode_pal_inputs",
     "format_context",
+    "hard_prompt_ids",
     "normalize_role",
     "validate_conversation",
 ]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from modeling_pal.conversation import SEEKER, SUPPORTER, format_context, normalize_role, pad_rows
+from modeling_pal.conversation import SEEKER, SUPPORTER, format_context, hard_prompt_ids, normalize_role, pad_rows
 from modeling_pal.pal_tokens import INPUT_TOKEN
 from modeling_pal.strategies import strategy_token
 
@@ -204,8 +204,7 @@ def featurize(dialogue: Dialogue, tokenizer, options: FeaturizeOptions, strategy
         example = {"context": context, "persona": persona, "response": turn["content"], "strategy": turn["strategy"]}
         if options.variant == "hard-prompt":
             persona_ids = tokenizer.encode(persona, add_special_tokens=False)
-            room = options.max_input_length - len(persona_ids)
-            context_ids = persona_ids + (context_ids[-room:] if room > 0 else [])
+            context_ids = hard_prompt_ids(persona_ids, context_ids, options.max_input_length)
         elif options.variant == "pal":
             example["persona_input_ids"] = tokenizer.encode(persona, add_special_tokens=False)
         response_ids = tokenizer.encode(turn["content"], add_special_tokens=False)

@@ -25,7 +25,15 @@ from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
 from transformers.utils import logging
 
 from .chat_layout import chat_views, persona_message, render_prompt
-from .conversation import SUPPORTER, decode_response, encode_pal_inputs, format_context, pad_rows, validate_conversation
+from .conversation import (
+    SUPPORTER,
+    decode_response,
+    encode_pal_inputs,
+    format_context,
+    hard_prompt_ids,
+    pad_rows,
+    validate_conversation,
+)
 from .pal_tokens import format_persona, pesconv_persona
 from .persona_extraction import (
     PAL_FIRST_PERSONA_UTTERANCE,
@@ -366,8 +374,8 @@ class PersonaSupportPipeline(Pipeline):
             room = config.max_input_length - len(persona_ids)
             if room < 1:
                 raise ValueError(f"The persona has {len(persona_ids)} tokens, more than the model's input can hold.")
-            batch, _ = encode_pal_inputs(self.tokenizer, [context], None, room)
-            return persona_ids + batch["input_ids"][0].tolist(), None
+            batch, _ = encode_pal_inputs(self.tokenizer, [context], None, room)  # warns when it cuts the context
+            return hard_prompt_ids(persona_ids, batch["input_ids"][0].tolist(), config.max_input_length), None
         personas = [persona] if config.fuse_persona else None
         batch, _ = encode_pal_inputs(self.tokenizer, [context], personas, config.max_input_length)
         return batch["input_ids"][0].tolist(), batch["persona_input_ids"][0].tolist() if personas else None
