@@ -29,7 +29,7 @@ from hub_cards import ESCONV_LICENSE, MetricsSource, extractor_card, pal_model_c
 from modeling_pal.bundled import load_pal_tokenizer
 from modeling_pal.configuration_pal import PalConfig
 from modeling_pal.export.folders import save_pal, store_weights_in_float16
-from modeling_pal.hub_code import flat_source, hub_code_files
+from modeling_pal.hub_code import flat_code
 from modeling_pal.modeling_pal import PalForConditionalGeneration
 from modeling_pal.persona_extraction import PersonaExtractionPipeline, save_extractor
 
@@ -142,8 +142,7 @@ def expected_code(folder: str | Path) -> dict[str, str]:
     config = json.loads((folder / "config.json").read_text())
     modules = {ref.split(".")[0] for ref in config.get("auto_map", {}).values()}
     modules |= {task["impl"].split(".")[0] for task in config.get("custom_pipelines", {}).values()}
-    files = hub_code_files(Path(importlib.util.find_spec(f"modeling_pal.{name}").origin) for name in sorted(modules))
-    return {name: flat_source(path) for name, path in files.items()}
+    return flat_code(Path(importlib.util.find_spec(f"modeling_pal.{name}").origin) for name in sorted(modules))
 
 
 def refresh_code(folder: str | Path) -> list[str]:

@@ -39,14 +39,15 @@ def hub_code_files(sources: Iterable[str | Path]) -> dict[str, Path]:
     return found
 
 
-def write_hub_code(folder: str | Path, sources: Iterable[str | Path] | None = None) -> list[str]:
-    """
-    Writes into `folder` the flat code of `sources` (default: the `.py` files already in `folder`) and of every hub
-    file they import. Returns the file names written.
-    """
+def flat_code(sources: Iterable[str | Path]) -> dict[str, str]:
+    """`{file name: flat source}` of the `sources` and of every hub file they import (what a model folder carries)."""
+    return {name: flat_source(path) for name, path in hub_code_files(sources).items()}
+
+
+def write_hub_code(folder: str | Path) -> list[str]:
+    """Rewrites the `.py` files of `folder` flat and adds every hub file they import. Returns the file names written."""
     folder = Path(folder)
-    files = hub_code_files(sorted(folder.glob("*.py")) if sources is None else sources)
-    texts = {name: flat_source(path) for name, path in files.items()}  # read all before writing any
+    texts = flat_code(sorted(folder.glob("*.py")))  # read all before writing any
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
     return sorted(texts)
@@ -61,4 +62,4 @@ class HubCodeMixin:
             write_hub_code(save_directory)
 
 
-__all__ = ["HubCodeMixin", "flat_source", "hub_code_files", "write_hub_code"]
+__all__ = ["HubCodeMixin", "flat_code", "flat_source", "hub_code_files", "write_hub_code"]
