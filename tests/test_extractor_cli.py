@@ -10,6 +10,7 @@ from transformers import BlenderbotSmallConfig
 
 from modeling_pal.bundled import BUNDLED_TOKENIZER_DIR
 from modeling_pal.cli.extractor import main
+from modeling_pal.data.esconv import attach_personas, load_dialogues
 from modeling_pal.data.pesconv import load_pipeline
 from modeling_pal.evaluation.metrics import persona_metrics
 from modeling_pal.pal_tokens import split_persona
@@ -212,6 +213,25 @@ def test_build_pesconv_format_and_resume(trained, data, tmp_path):
     output.write_text(json.dumps({"dialog": []}) + "\n")
     with pytest.raises(ValueError, match="does not continue this input"):
         main([*args, *FAST])
+
+
+def test_build_pesconv_personas_only_rows_apply_to_esconv(trained, data, tmp_path):
+    whole, personas = tmp_path / "whole.jsonl", tmp_path / "personas.jsonl"
+    args = ["build-pesconv", "--model", str(trained), "--input", str(data / "esconv.jsonl"), *FAST]
+    main([*args, "--output", str(whole)])
+    main([*args, "--output", str(personas), "--personas-only"])
+    rows = [json.loads(line) for line in personas.read_text().splitlines()]
+    assert all(set(row) == {"dialogue_sha1", "persona", "persona_list"} for row in rows)  # no ESConv text
+    dialogues = load_dialogues(data / "esconv.jsonl")
+    assert attach_personas(dialogues, [personas]) == attach_personas(dialogues, [whole])
+    assert [d.persona_list for d in attach_personas(dialogues, [personas])] == [
+        json.loads(line)["persona_list"] for line in whole.read_text().splitlines()
+    ]
+    main([*args, "--output", str(personas), "--personas-only"])  # complete: resumes with nothing left to do
+    assert len(personas.read_text().splitlines()) == len(rows)
+    (tmp_path / "empty.jsonl").write_text("")
+    with pytest.raises(ValueError, match="No persona in .*empty.jsonl for the dialogue starting"):
+        attach_personas(dialogues, [tmp_path / "empty.jsonl"])
 
 
 def test_build_pesconv_reads_the_original_esconv_layout(trained, tmp_path):

@@ -39,6 +39,11 @@ def _add_inference_arguments(parser: argparse.ArgumentParser, model_required: bo
         help="source tokens read, the latest kept (default: the length the extractor was trained on, else 512)",
     )
     parser.add_argument("--no-post-filter", action="store_true", help="keep sentences PAL's post-filter drops")
+    parser.add_argument(
+        "--bf16",
+        action="store_true",
+        help="run the extractor in bfloat16 (on a 2-core AVX-512 BF16 CPU about 2x faster than float32)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -109,6 +114,11 @@ def main(argv: list[str] | None = None) -> None:
         "--input", required=True, help="ESConv JSON lines (HF layout) or the original ESConv.json"
     )
     build_parser.add_argument("--output", required=True, help="PESConv JSON lines; an existing one is resumed")
+    build_parser.add_argument(
+        "--personas-only",
+        action="store_true",
+        help="write only each dialogue's SHA-1 and persona fields (no ESConv text), for --pesconv of pal-train",
+    )
 
     args = parser.parse_args(argv)
     {"train": train, "evaluate": evaluate, "build-pesconv": build_pesconv}[args.command](args)

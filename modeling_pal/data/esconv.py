@@ -10,6 +10,7 @@ Layouts read:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections.abc import Sequence
@@ -132,15 +133,46 @@ def select_problem_type(dialogues: Sequence[Dialogue], problem_type: str) -> lis
     return selected
 
 
-def attach_personas(dialogues: Sequence[Dialogue], pesconv: Sequence[Dialogue]) -> list[Dialogue]:
-    """Copies `persona`/`persona_list` from PESConv dialogues onto the same dialogues (matched by their turns)."""
-    by_turns = {tuple(t["content"] for t in d.turns): d for d in pesconv}
+def dialogue_key(turns: Sequence[dict]) -> str:
+    """A dialogue's identity across layouts: the SHA-1 of its (whitespace-normalised) turn texts."""
+    return hashlib.sha1("\n".join(t["content"] for t in turns).encode("utf-8")).hexdigest()
+
+
+def persona_row(dialogue: Dialogue) -> dict:
+    """A persona-only PESConv row: the persona fields of one dialogue under its `dialogue_key`, without its text."""
+    return {
+        "dialogue_sha1": dialogue_key(dialogue.turns),
+        "persona": dialogue.persona,
+        "persona_list": dialogue.persona_list,
+    }
+
+
+def read_personas(paths: Sequence[str | Path]) -> dict[str, tuple[str | None, list[str] | None]]:
+    """
+    `dialogue_key -> (persona, persona_list)` from PESConv files: whole dialogues (any layout above) or persona-only
+    rows (`persona_row`, e.g. `datasets/pesconv-smollm2`, which apply to ESConv files downloaded elsewhere).
+    """
+    personas = {}
+    for path in paths:
+        for i, record in enumerate(read_records(path)):
+            if "dialogue_sha1" in record:
+                personas[record["dialogue_sha1"]] = (record.get("persona"), record.get("persona_list"))
+            else:
+                dialogue = parse_dialogue(record, i)
+                personas[dialogue_key(dialogue.turns)] = (dialogue.persona, dialogue.persona_list)
+    return personas
+
+
+def attach_personas(dialogues: Sequence[Dialogue], pesconv: Sequence[str | Path]) -> list[Dialogue]:
+    """Copies `persona`/`persona_list` from the PESConv files `pesconv` (`read_personas`) onto the same dialogues."""
+    personas = read_personas(pesconv)
     out = []
     for d in dialogues:
-        match = by_turns.get(tuple(t["content"] for t in d.turns))
+        match = personas.get(dialogue_key(d.turns))
         if match is None:
-            raise ValueError(f"No persona for the dialogue starting {d.turns[0]['content']!r}.")
-        out.append(Dialogue(d.turns, match.persona, match.persona_list, d.meta))
+            files = ", ".join(map(str, pesconv))
+            raise ValueError(f"No persona in {files} for the dialogue starting {d.turns[0]['content']!r}.")
+        out.append(Dialogue(d.turns, *match, d.meta))
     return out
 
 
@@ -244,6 +276,9 @@ __all__ = [
     "FeaturizeOptions",
     "PalCollator",
     "attach_personas",
+    "dialogue_key",
+    "persona_row",
+    "read_personas",
     "featurize",
     "load_dialogues",
     "load_split",

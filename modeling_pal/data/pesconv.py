@@ -1,6 +1,7 @@
 """
 Applying a persona extractor to dialogues: ESConv -> PESConv (`pal-extractor build-pesconv`: each dialogue gains
-`persona` and the per-turn `persona_list`), resumable.
+`persona` and the per-turn `persona_list`, or with `--personas-only` only those fields, keyed by
+`dialogue_key`, which `attach_personas` applies to ESConv files), resumable.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from modeling_pal.data.esconv import parse_dialogue, read_records
+from modeling_pal.data.esconv import Dialogue, dialogue_key, parse_dialogue, persona_row, read_records
 from modeling_pal.pal_tokens import pesconv_persona
 from modeling_pal.persona_extraction import PersonaExtractionPipeline, seeker_utterances
 from modeling_pal.persona_support import load_persona_extractor
@@ -22,16 +23,20 @@ from modeling_pal.training.causal_lm import (
 )
 
 
-def load_pipeline(folder: str, device: str | None = None) -> PersonaExtractionPipeline:
+def load_pipeline(folder: str, device: str | None = None, bf16: bool = False) -> PersonaExtractionPipeline:
     """
     The persona-extraction pipeline (this package's code, no remote code) of a trained extractor folder, or of an
-    adapter folder (`pal-extractor train --model smollm2`) over its base.
+    adapter folder (`pal-extractor train --model smollm2`) over its base; `bf16` casts the model to bfloat16.
     """
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    if not (Path(folder) / "adapter_config.json").is_file():
-        return load_persona_extractor(folder, device)
-    model, tokenizer = load_extractor_adapter(folder)
-    return PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=device)
+    if (Path(folder) / "adapter_config.json").is_file():
+        model, tokenizer = load_extractor_adapter(folder)
+        pipe = PersonaExtractionPipeline(model=model, tokenizer=tokenizer, device=device)
+    else:
+        pipe = load_persona_extractor(folder, device)
+    if bf16:
+        pipe.model.to(torch.bfloat16)
+    return pipe
 
 
 def pipeline_options(args: argparse.Namespace) -> dict:
@@ -74,7 +79,7 @@ def written_dialogues(output: Path, dialogues: Sequence[dict]) -> int:
                 break
             if not line.endswith(b"\n"):
                 break
-            if done >= len(dialogues) or row.get("dialog") != dialogues[done].get("dialog"):
+            if done >= len(dialogues) or not _same_dialogue(row, dialogues[done], done):
                 raise ValueError(
                     f"{output} does not continue this input: its row {done} is another dialogue. "
                     "Remove it or choose another --output."
@@ -86,6 +91,13 @@ def written_dialogues(output: Path, dialogues: Sequence[dict]) -> int:
     return done
 
 
+def _same_dialogue(row: dict, record: dict, index: int) -> bool:
+    """Whether an output row (whole or persona-only) is the input dialogue `record`."""
+    if "dialogue_sha1" in row:
+        return row["dialogue_sha1"] == dialogue_key(parse_dialogue(record, index).turns)
+    return row.get("dialog") == record.get("dialog")
+
+
 def build_pesconv(args: argparse.Namespace) -> None:
     dialogues = read_records(args.input)
     output = Path(args.output)
@@ -93,7 +105,7 @@ def build_pesconv(args: argparse.Namespace) -> None:
     done = written_dialogues(output, dialogues)
     if done:
         print(f"{output}: {done} of {len(dialogues)} dialogues already written, resuming.")
-    pipe = load_pipeline(args.model, args.device)
+    pipe = load_pipeline(args.model, args.device, args.bf16)
     options = pipeline_options(args)
     with (
         open(output, "a", encoding="utf-8") as f,
@@ -101,10 +113,11 @@ def build_pesconv(args: argparse.Namespace) -> None:
     ):
         for start in range(done, len(dialogues), args.batch_size):
             chunk = dialogues[start : start + args.batch_size]
-            utterances = []
+            parsed, utterances = [], []
             for i, dialogue in enumerate(chunk, start):
                 try:
-                    utterances.append(seeker_utterances(parse_dialogue(dialogue, i).seeker_utterances))
+                    parsed.append(parse_dialogue(dialogue, i))
+                    utterances.append(seeker_utterances(parsed[-1].seeker_utterances))
                 except ValueError as error:
                     raise ValueError(f"{args.input}, dialogue {i}: {error}") from None
             persona_lists = pipe(utterances, incremental=True, batch_size=len(chunk), **options)
@@ -113,8 +126,13 @@ def build_pesconv(args: argparse.Namespace) -> None:
             personas = [persona_list[-1] if persona_list else None for persona_list in persona_lists]
             for i, sentences in zip(short, whole, strict=True):
                 personas[i] = pesconv_persona(sentences)
-            for dialogue, persona, persona_list in zip(chunk, personas, persona_lists, strict=True):
-                row = {**dialogue, "persona": persona, "persona_list": persona_list}
+            for dialogue, turns, persona, persona_list in zip(
+                chunk, (d.turns for d in parsed), personas, persona_lists, strict=True
+            ):
+                if args.personas_only:
+                    row = persona_row(Dialogue(turns, persona, persona_list))
+                else:
+                    row = {**dialogue, "persona": persona, "persona_list": persona_list}
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
             f.flush()
             bar.update(len(chunk))

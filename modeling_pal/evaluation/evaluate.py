@@ -34,7 +34,6 @@ from modeling_pal.data.esconv import (
     PalCollator,
     attach_personas,
     featurize,
-    load_dialogues,
     load_split,
 )
 from modeling_pal.evaluation import metrics
@@ -307,7 +306,7 @@ def evaluate(settings: EvalSettings) -> dict:
     if settings.max_dialogues is not None:
         dialogues = dialogues[: settings.max_dialogues]
     if settings.pesconv:
-        dialogues = attach_personas(dialogues, [d for path in settings.pesconv for d in load_dialogues(path)])
+        dialogues = attach_personas(dialogues, settings.pesconv)
     if chat_model:
         examples = llama_examples(dialogues, tokenizer, model.config)
         generations = llama_generate(model, tokenizer, examples, settings)

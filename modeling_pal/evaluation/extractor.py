@@ -56,7 +56,7 @@ def evaluate(args: argparse.Namespace) -> None:
     else:
         if not args.model:
             raise ValueError("Give --model (an extractor folder or adapter), or --copy-baseline.")
-        pipe = load_pipeline(args.model, args.device)
+        pipe = load_pipeline(args.model, args.device, args.bf16)
         options = pipeline_options(args)
 
         def run(dialogues, name, incremental=False):

@@ -42,7 +42,6 @@ from modeling_pal.data.esconv import (
     PalCollator,
     attach_personas,
     featurize,
-    load_dialogues,
     load_split,
 )
 from modeling_pal.export.folders import pal_generation_config, save_pal
@@ -185,7 +184,7 @@ def load_examples(settings: TrainSettings, split: str, tokenizer, strategy_names
     if limit is not None:
         dialogues = dialogues[:limit]
     if needs_personas:
-        dialogues = attach_personas(dialogues, [d for path in settings.pesconv for d in load_dialogues(path)])
+        dialogues = attach_personas(dialogues, settings.pesconv)
     options = FeaturizeOptions(
         variant=settings.variant,
         max_input_length=settings.max_input_length,

@@ -23,7 +23,7 @@ from transformers import AutoTokenizer, LlamaForCausalLM
 from modeling_pal.chat_layout import chat_views
 from modeling_pal.configuration_pal_llama import PalLlamaConfig
 from modeling_pal.conversion.smollm2 import BASE_DESCRIPTION, default_base_dir
-from modeling_pal.data.esconv import Dialogue, attach_personas, load_dialogues, load_split
+from modeling_pal.data.esconv import Dialogue, attach_personas, load_split
 from modeling_pal.modeling_pal_llama import PalLlamaForCausalLM
 from modeling_pal.pal_tokens import split_persona
 from modeling_pal.strategies import PAL_STRATEGIES, strategy_token
@@ -121,7 +121,7 @@ def load_features(settings, split: str, tokenizer, use_persona: bool, system_pro
     if use_persona:
         if not settings.pesconv:
             raise ValueError("The pal variant needs personas: give --pesconv files (PESConv jsonl).")
-        dialogues = attach_personas(dialogues, [d for path in settings.pesconv for d in load_dialogues(path)])
+        dialogues = attach_personas(dialogues, settings.pesconv)
     features = []
     for dialogue in tqdm(dialogues, desc=f"encoding {split}", unit="dialogue"):
         row = dialogue_features(
