@@ -150,7 +150,7 @@ def persona_row(dialogue: Dialogue) -> dict:
 def read_personas(paths: Sequence[str | Path]) -> dict[str, tuple[str | None, list[str] | None]]:
     """
     `dialogue_key -> (persona, persona_list)` from PESConv files: whole dialogues (any layout above) or persona-only
-    rows (`persona_row`, e.g. `datasets/pesconv-smollm2`, which apply to ESConv files downloaded elsewhere).
+    rows (`persona_row`, e.g. `hub_datasets/pesconv-smollm2`, which apply to ESConv files downloaded elsewhere).
     """
     personas = {}
     for path in paths:
