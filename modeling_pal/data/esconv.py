@@ -133,6 +133,10 @@ def select_problem_type(dialogues: Sequence[Dialogue], problem_type: str) -> lis
     return selected
 
 
+# The field of a persona-only PESConv row that names its dialogue (`dialogue_key`).
+DIALOGUE_KEY_FIELD = "dialogue_sha1"
+
+
 def dialogue_key(turns: Sequence[dict]) -> str:
     """A dialogue's identity across layouts: the SHA-1 of its (whitespace-normalised) turn texts."""
     return hashlib.sha1("\n".join(t["content"] for t in turns).encode("utf-8")).hexdigest()
@@ -141,7 +145,7 @@ def dialogue_key(turns: Sequence[dict]) -> str:
 def persona_row(dialogue: Dialogue) -> dict:
     """A persona-only PESConv row: the persona fields of one dialogue under its `dialogue_key`, without its text."""
     return {
-        "dialogue_sha1": dialogue_key(dialogue.turns),
+        DIALOGUE_KEY_FIELD: dialogue_key(dialogue.turns),
         "persona": dialogue.persona,
         "persona_list": dialogue.persona_list,
     }
@@ -155,8 +159,8 @@ def read_personas(paths: Sequence[str | Path]) -> dict[str, tuple[str | None, li
     personas = {}
     for path in paths:
         for i, record in enumerate(read_records(path)):
-            if "dialogue_sha1" in record:
-                personas[record["dialogue_sha1"]] = (record.get("persona"), record.get("persona_list"))
+            if DIALOGUE_KEY_FIELD in record:
+                personas[record[DIALOGUE_KEY_FIELD]] = (record.get("persona"), record.get("persona_list"))
             else:
                 dialogue = parse_dialogue(record, i)
                 personas[dialogue_key(dialogue.turns)] = (dialogue.persona, dialogue.persona_list)
@@ -275,6 +279,7 @@ __all__ = [
     "Dialogue",
     "FeaturizeOptions",
     "PalCollator",
+    "DIALOGUE_KEY_FIELD",
     "attach_personas",
     "dialogue_key",
     "persona_row",

@@ -14,7 +14,14 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from modeling_pal.data.esconv import Dialogue, dialogue_key, parse_dialogue, persona_row, read_records
+from modeling_pal.data.esconv import (
+    DIALOGUE_KEY_FIELD,
+    Dialogue,
+    dialogue_key,
+    parse_dialogue,
+    persona_row,
+    read_records,
+)
 from modeling_pal.pal_tokens import pesconv_persona
 from modeling_pal.persona_extraction import PersonaExtractionPipeline, seeker_utterances
 from modeling_pal.persona_support import load_persona_extractor
@@ -93,8 +100,8 @@ def written_dialogues(output: Path, dialogues: Sequence[dict]) -> int:
 
 def _same_dialogue(row: dict, record: dict, index: int) -> bool:
     """Whether an output row (whole or persona-only) is the input dialogue `record`."""
-    if "dialogue_sha1" in row:
-        return row["dialogue_sha1"] == dialogue_key(parse_dialogue(record, index).turns)
+    if DIALOGUE_KEY_FIELD in row:
+        return row[DIALOGUE_KEY_FIELD] == dialogue_key(parse_dialogue(record, index).turns)
     return row.get("dialog") == record.get("dialog")
 
 
@@ -126,11 +133,9 @@ def build_pesconv(args: argparse.Namespace) -> None:
             personas = [persona_list[-1] if persona_list else None for persona_list in persona_lists]
             for i, sentences in zip(short, whole, strict=True):
                 personas[i] = pesconv_persona(sentences)
-            for dialogue, turns, persona, persona_list in zip(
-                chunk, (d.turns for d in parsed), personas, persona_lists, strict=True
-            ):
+            for dialogue, record, persona, persona_list in zip(chunk, parsed, personas, persona_lists, strict=True):
                 if args.personas_only:
-                    row = persona_row(Dialogue(turns, persona, persona_list))
+                    row = persona_row(Dialogue(record.turns, persona, persona_list))
                 else:
                     row = {**dialogue, "persona": persona, "persona_list": persona_list}
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
