@@ -264,6 +264,19 @@ def test_build_pesconv_reads_the_original_esconv_layout(trained, tmp_path):
     assert row["dialog"] == original[0]["dialog"] and len(row["persona_list"]) == 1
 
 
+def test_build_pesconv_reads_one_split_of_an_esconv_folder(trained, data, tmp_path):
+    folder = tmp_path / "esconv"
+    folder.mkdir()
+    (folder / "test.jsonl").write_text((data / "esconv.jsonl").read_text())
+    output = tmp_path / "pesconv.jsonl"
+    args = ["build-pesconv", "--model", str(trained), "--data-dir", str(folder), "--split", "test", *FAST]
+    main([*args, "--split-scheme", "hf", "--limit", "2", "--output", str(output)])
+    rows = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [r["dialog"] for r in rows] == [d["dialog"] for d in ESCONV[:2]]
+    with pytest.raises(ValueError, match="needs `order_file`"):
+        main([*args, "--output", str(tmp_path / "pal.jsonl")])
+
+
 def test_evaluate_writes_json_and_markdown(trained, data, tmp_path):
     main(
         [
@@ -292,6 +305,21 @@ def test_evaluate_writes_json_and_markdown(trained, data, tmp_path):
     ].keys()
     assert "| pal-csv:personachat.csv | 3 |" in (tmp_path / "metrics.md").read_text()
     assert len((tmp_path / "predictions.jsonl").read_text().splitlines()) == 5
+
+
+def test_evaluate_scores_the_same_predictions_at_each_grounding(data, tmp_path):
+    gold = ["--gold", f"pal-csv:{data / 'personachat.csv'}", "--limit", "3", "--output-dir", str(tmp_path)]
+    main(["evaluate", "--copy-baseline", *gold, "--min-grounding", "0", "1"])
+    results = json.loads((tmp_path / "metrics.json").read_text())["results"]
+    names = ["pal-csv:personachat.csv (min_grounding=0)", "pal-csv:personachat.csv (min_grounding=1)"]
+    assert list(results) == names
+    # The seeker's own utterances are wholly grounded: the filter keeps them all.
+    assert results[names[0]] == results[names[1]] and results[names[0]]["grounding"] == 100.0
+    assert 0 < results[names[0]]["gold-grounding"] <= 100
+    record = json.loads((tmp_path / "predictions.jsonl").read_text().splitlines()[0])
+    assert record["grounding"] == [1.0] * len(record["predicted"])
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--copy-baseline", *gold, "--min-grounding", "2"])
 
 
 def test_persona_metrics():

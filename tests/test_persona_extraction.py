@@ -7,7 +7,15 @@ from transformers import AutoTokenizer, pipeline
 
 from modeling_pal.bundled import BUNDLED_TOKENIZER_DIR
 from modeling_pal.pal_tokens import pesconv_persona, split_persona
-from modeling_pal.persona_extraction import PersonaExtractionPipeline, encode_source, filter_persona, seeker_utterances
+from modeling_pal.persona_extraction import (
+    PersonaExtractionPipeline,
+    content_stems,
+    encode_source,
+    filter_persona,
+    ground_persona,
+    grounding,
+    seeker_utterances,
+)
 from modeling_pal.training.extractor import build_extractor
 
 # PESConv's persona strings: "<persona> s1 <persona> s2 <input>", or "<persona><input>" when nothing survived.
@@ -124,8 +132,10 @@ def test_postprocess_applies_the_configurable_filter(extractor):
     tokenizer = extractor.tokenizer
     text = "i like cats . <persona> my favorite color is blue . <persona> i like cats . <persona> hi"
     ids = torch.tensor([[tokenizer.eos_token_id, *tokenizer(text).input_ids, tokenizer.eos_token_id]])
-    outputs = {"sequences": ids, "sizes": [1], "dropped": [0], "incremental": False}
+    sources = [["hi", "I like cats."]]
+    outputs = {"sequences": ids, "sizes": [1], "dropped": [0], "sources": sources, "incremental": False}
     assert extractor.postprocess(outputs) == [["i like cats."]]
+    assert extractor.postprocess(outputs, post_filter=False, min_grounding=1.0) == [["i like cats.", "hi"]]
     everything = [["i like cats.", "my favorite color is blue.", "hi"]]  # repeats are always removed
     assert extractor.postprocess(outputs, post_filter=False) == everything
     assert extractor.postprocess(outputs, banned_phrases=(), min_words=1) == everything
@@ -159,3 +169,16 @@ def test_tokenizer_without_extractor_tokens_is_refused(extractor):
     tokenizer = AutoTokenizer.from_pretrained(str(BUNDLED_TOKENIZER_DIR))  # has <persona>, lacks <sep>
     with pytest.raises(ValueError, match=r"lacks the extractor tokens \['<sep>'\]"):
         PersonaExtractionPipeline(model=extractor.model, tokenizer=tokenizer, device="cpu")
+
+
+def test_grounding_measures_what_the_seeker_said():
+    said = ["I've been so worried about my jobs.", "My dad has dementia and I take care of him."]
+    assert grounding("I am worried about my job.", said) == 1.0  # "worried"/"job" match "worried"/"jobs"
+    assert grounding("I am a professional cage fighter.", said) == 0.0
+    assert grounding("My dad is my best friend.", said) == pytest.approx(1 / 3)  # dad, but not best or friend
+    assert grounding("I am.", said) == 1.0  # no content word: nothing invented
+    assert content_stems("My kids' worries") == content_stems("kid worry") == {"kid", "worri"}
+    kept = ground_persona(["i take care of my dad.", "i am a dog walker.", "i have a best friend."], said, 0.5)
+    assert kept == ["i take care of my dad."]
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        ground_persona(["x"], said, 1.5)

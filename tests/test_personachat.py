@@ -6,6 +6,7 @@ import pytest
 
 from modeling_pal.data.personachat import (
     PersonaExample,
+    load_examples,
     pal_persona_examples,
     read_convai2,
     read_pal_extractor_csv,
@@ -62,6 +63,20 @@ def test_pal_extractor_csv(tmp_path):
     path.write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="lacks the column"):
         read_pal_extractor_csv(path)
+
+
+def test_load_examples_can_keep_only_grounded_targets(tmp_path):
+    path = tmp_path / "valid.csv"
+    path.write_text(PAL_CSV)
+    # "i read twenty books a year." shares only "read" (1 of 4 content words) with what was said; "i am a stunt
+    # double." and "horror movies are my favorites." (2 of 3: horror, movie) are kept or dropped by the threshold.
+    assert load_examples([("pal-csv", path)], heldout_every=5, min_grounding=0.5) == [
+        PersonaExample(
+            ("hello what are doing today ?", "i just watched a horror movie"), ("horror movies are my favorites.",)
+        )
+    ]
+    assert len(load_examples([("pal-csv", path)], heldout_every=5, min_grounding=0.25)[0].persona) == 1
+    assert load_examples([("pal-csv", path)], heldout_every=5) == read_pal_extractor_csv(path)
 
 
 def test_convai2_self_original(tmp_path):

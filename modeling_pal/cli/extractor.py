@@ -11,6 +11,8 @@
       --pal-personas pesconv/pal_valid.jsonl --output-dir runs/extractor-eval
   # ESConv -> PESConv (adds `persona` and `persona_list`); resumes where an earlier run stopped
   pal-extractor build-pesconv --model models/persona-extractor --input esconv/train.jsonl --output pesconv/train.jsonl
+  pal-extractor build-pesconv --model models/persona-extractor-smollm2 --bf16 --batch-size 1 --personas-only \
+      --data-dir ESCONV_DIR --order-file esconv_order_and_splits.json --split test --output pesconv/test.jsonl
 
 Data are given as FORMAT:PATH, with FORMAT one of: `pal-csv` (PAL's extractor CSV), `convai2` (ParlAI PersonaChat or
 ConvAI2 text), `spc` (Synthetic-Persona-Chat CSV), `pal-personas` (PESConv JSON lines carrying PAL's personas: one
@@ -27,7 +29,9 @@ from modeling_pal.evaluation.extractor import evaluate
 from modeling_pal.training.extractor import PAL_TRAINING, train
 
 
-def _add_inference_arguments(parser: argparse.ArgumentParser, model_required: bool = True) -> None:
+def _add_inference_arguments(
+    parser: argparse.ArgumentParser, model_required: bool = True, several_groundings: bool = False
+) -> None:
     parser.add_argument("--model", required=model_required, help="a trained extractor folder or adapter folder")
     parser.add_argument("--batch-size", type=_positive, default=8, help="dialogues per generate call (default 8)")
     parser.add_argument("--device", help="e.g. cpu, cuda, cuda:1 (default: cuda if available)")
@@ -40,10 +44,25 @@ def _add_inference_arguments(parser: argparse.ArgumentParser, model_required: bo
     )
     parser.add_argument("--no-post-filter", action="store_true", help="keep sentences PAL's post-filter drops")
     parser.add_argument(
+        "--min-grounding",
+        type=_share,
+        nargs="+" if several_groundings else None,
+        help="keep only persona sentences at least this share of whose content words the seeker said (0 to 1; "
+        "default: the extractor's own setting, else 0)"
+        + ("; several values score the same predictions at each" if several_groundings else ""),
+    )
+    parser.add_argument(
         "--bf16",
         action="store_true",
         help="run the extractor in bfloat16 (on a 2-core AVX-512 BF16 CPU about 2x faster than float32)",
     )
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -91,6 +110,13 @@ def main(argv: list[str] | None = None) -> None:
     train_parser.add_argument("--save-steps", type=_positive, default=500, help="checkpoint interval without eval data")
     train_parser.add_argument("--logging-steps", type=_positive, default=50)
     train_parser.add_argument("--limit", type=_positive, help="use only the first N examples of each source")
+    train_parser.add_argument(
+        "--min-target-grounding",
+        type=_share,
+        default=0.0,
+        help="train only on persona sentences at least this share of whose content words the speaker said (0 to 1; "
+        "default 0: all); examples left with none are dropped",
+    )
     train_parser.add_argument("--bf16", action="store_true", help="bf16 mixed precision (decoder-only: always on)")
     train_parser.add_argument(
         "--lora", help="decoder-only models: LoRA settings, e.g. r=16,alpha=32,dropout=0.05 (default r=8,alpha=16)"
@@ -98,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     train_parser.add_argument("--seed", type=int, default=42)
 
     eval_parser = commands.add_parser("evaluate", help="score an extractor against gold personas and PAL's extractor")
-    _add_inference_arguments(eval_parser, model_required=False)
+    _add_inference_arguments(eval_parser, model_required=False, several_groundings=True)
     eval_parser.add_argument(
         "--copy-baseline", action="store_true", help="score the seeker's utterances themselves as the persona"
     )
@@ -110,9 +136,17 @@ def main(argv: list[str] | None = None) -> None:
 
     build_parser = commands.add_parser("build-pesconv", help="ESConv -> PESConv with persona and persona_list")
     _add_inference_arguments(build_parser)
-    build_parser.add_argument(
-        "--input", required=True, help="ESConv JSON lines (HF layout) or the original ESConv.json"
+    source = build_parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--input", help="ESConv JSON lines (HF layout) or the original ESConv.json")
+    source.add_argument(
+        "--data-dir", help="an ESConv folder (ESConv.json, or the HF train/valid/test.jsonl): read one --split of it"
     )
+    build_parser.add_argument("--split", choices=("train", "valid", "test"), default="train", help="(default train)")
+    build_parser.add_argument(
+        "--split-scheme", choices=("pal", "hf"), default="pal", help="PAL's split (default) or the HF files' own"
+    )
+    build_parser.add_argument("--order-file", help="esconv_order_and_splits.json (PAL's split of the HF files)")
+    build_parser.add_argument("--limit", type=_positive, help="only the first N dialogues")
     build_parser.add_argument("--output", required=True, help="PESConv JSON lines; an existing one is resumed")
     build_parser.add_argument(
         "--personas-only",

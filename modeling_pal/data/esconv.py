@@ -101,23 +101,27 @@ def load_split(
     index to its HF file and row (`esconv_order_and_splits.json`). `scheme="hf"` gives the HF files' own split.
     `problem_type` keeps only the dialogues of that ESConv problem type (`select_problem_type`).
     """
-    dialogues = _load_split(Path(data_dir), split, scheme, order_file)
+    dialogues = [parse_dialogue(r, i) for i, r in enumerate(split_records(data_dir, split, scheme, order_file))]
     return dialogues if problem_type is None else select_problem_type(dialogues, problem_type)
 
 
-def _load_split(data_dir: Path, split: str, scheme: str, order_file: str | Path | None) -> list[Dialogue]:
+def split_records(
+    data_dir: str | Path, split: str, scheme: str = "pal", order_file: str | Path | None = None
+) -> list[dict]:
+    """The raw dialogue records of one split, as `load_split` reads them (same arguments)."""
+    data_dir = Path(data_dir)
     if split not in ("train", "valid", "test"):
         raise ValueError(f"Unknown split {split!r}: use train, valid or test.")
     original = data_dir / "ESConv.json"
     if scheme == "hf":
-        return load_dialogues(data_dir / f"{split}.jsonl")
+        return read_records(data_dir / f"{split}.jsonl")
     if scheme != "pal":
         raise ValueError(f"Unknown split scheme {scheme!r}: use 'pal' or 'hf'.")
     if original.is_file():
-        return pal_split(load_dialogues(original))[split]
+        return pal_split(read_records(original))[split]
     if order_file is None:
         raise ValueError(f"{data_dir} has no ESConv.json: PAL's split of the HF files needs `order_file`.")
-    files = {name: load_dialogues(data_dir / f"{name}.jsonl") for name in ("train", "valid", "test")}
+    files = {name: read_records(data_dir / f"{name}.jsonl") for name in ("train", "valid", "test")}
     rows = json.loads(Path(order_file).read_text())["rows"]
     in_order = [files[r["hf_split"]][r["hf_row"]] for r in sorted(rows, key=lambda r: r["esconv_index"])]
     return pal_split(in_order)[split]
@@ -291,4 +295,5 @@ __all__ = [
     "parse_dialogue",
     "persona_at",
     "select_problem_type",
+    "split_records",
 ]

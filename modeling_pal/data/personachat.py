@@ -19,7 +19,7 @@ from pathlib import Path
 
 from modeling_pal.data.esconv import load_dialogues
 from modeling_pal.pal_tokens import PERSONA_TOKEN, split_persona
-from modeling_pal.persona_extraction import PAL_FIRST_PERSONA_UTTERANCE, SEPARATOR_TOKEN
+from modeling_pal.persona_extraction import PAL_FIRST_PERSONA_UTTERANCE, SEPARATOR_TOKEN, ground_persona
 
 logger = logging.getLogger(__name__)
 
@@ -232,11 +232,13 @@ def data_spec(text: str) -> tuple[str, Path]:
 
 
 def load_examples(
-    specs: Sequence[tuple[str, Path]], heldout_every: int, limit: int | None = None
+    specs: Sequence[tuple[str, Path]], heldout_every: int, limit: int | None = None, min_grounding: float = 0.0
 ) -> list[PersonaExample]:
     """
     Reads every `FORMAT:PATH` source (its first `limit` examples if given); from PESConv files, only the dialogues not
-    held out for evaluation.
+    held out for evaluation. With `min_grounding`, each example keeps only the persona sentences whose `grounding`
+    in its utterances reaches it (PersonaChat personas hold many facts their speaker never says, which teach an
+    extractor to invent), and an example left with none is dropped.
     """
     examples = []
     for data_format, path in specs:
@@ -244,8 +246,15 @@ def load_examples(
             part = pal_persona_examples(split_heldout(read_pal_personas(path), heldout_every)[0])
         else:
             part = READERS[data_format](path)
-        examples.extend(part[:limit])
-        print(f"{data_format}:{path}: {len(part[:limit])} of {len(part)} examples")
+        kept = part[:limit]
+        if min_grounding:
+            grounded = (
+                PersonaExample(e.utterances, tuple(ground_persona(e.persona, e.utterances, min_grounding)))
+                for e in kept
+            )
+            kept = [e for e in grounded if e.persona]
+        examples.extend(kept)
+        print(f"{data_format}:{path}: {len(kept)} of {len(part)} examples")
     return examples
 
 

@@ -21,6 +21,7 @@ from modeling_pal.data.esconv import (
     parse_dialogue,
     persona_row,
     read_records,
+    split_records,
 )
 from modeling_pal.pal_tokens import pesconv_persona
 from modeling_pal.persona_extraction import PersonaExtractionPipeline, seeker_utterances
@@ -53,6 +54,7 @@ def pipeline_options(args: argparse.Namespace) -> dict:
         "max_length": args.max_length,
         "max_input_length": args.max_input_length,
         "post_filter": False if args.no_post_filter else None,
+        "min_grounding": args.min_grounding,
     }
     return {k: v for k, v in options.items() if v is not None}
 
@@ -106,7 +108,12 @@ def _same_dialogue(row: dict, record: dict, index: int) -> bool:
 
 
 def build_pesconv(args: argparse.Namespace) -> None:
-    dialogues = read_records(args.input)
+    if args.input:
+        dialogues = read_records(args.input)
+    else:
+        dialogues = split_records(args.data_dir, args.split, args.split_scheme, args.order_file)
+    dialogues = dialogues[: args.limit]
+    source = args.input or f"{args.data_dir} ({args.split_scheme} {args.split} split)"
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     done = written_dialogues(output, dialogues)
@@ -126,7 +133,7 @@ def build_pesconv(args: argparse.Namespace) -> None:
                     parsed.append(parse_dialogue(dialogue, i))
                     utterances.append(seeker_utterances(parsed[-1].seeker_utterances))
                 except ValueError as error:
-                    raise ValueError(f"{args.input}, dialogue {i}: {error}") from None
+                    raise ValueError(f"{source}, dialogue {i}: {error}") from None
             persona_lists = pipe(utterances, incremental=True, batch_size=len(chunk), **options)
             short = [i for i, persona_list in enumerate(persona_lists) if not persona_list]
             whole = pipe([utterances[i] for i in short], batch_size=len(chunk), **options) if short else []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from modeling_pal.data.personachat import (
@@ -20,13 +21,13 @@ from modeling_pal.data.personachat import (
 from modeling_pal.data.pesconv import extract, load_pipeline, pipeline_options
 from modeling_pal.evaluation.metrics import persona_metrics
 from modeling_pal.pal_tokens import split_persona
-from modeling_pal.persona_extraction import PAL_FIRST_PERSONA_UTTERANCE
+from modeling_pal.persona_extraction import PAL_FIRST_PERSONA_UTTERANCE, ground_persona, grounding
 
 
 def metrics_markdown(results: dict[str, dict], settings: dict) -> str:
     """A markdown report: one row per evaluated set."""
     columns = ["examples", "bleu-1", "bleu-2", "rouge-l", "unigram-f1", "sentence-f1", "soft-sentence-f1"]
-    columns += ["predicted_sentences_per_example", "gold_sentences_per_example"]
+    columns += ["grounding", "gold-grounding", "predicted_sentences_per_example", "gold_sentences_per_example"]
     lines = [
         "# Persona extractor evaluation",
         "",
@@ -38,6 +39,12 @@ def metrics_markdown(results: dict[str, dict], settings: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "Settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()), ""]
     return "\n".join(lines)
+
+
+def mean_grounding(personas: Sequence[Sequence[str]], examples: Sequence[PersonaExample]) -> float:
+    """The mean `grounding` (x100) of every sentence of `personas` in its example's utterances."""
+    scores = [grounding(s, e.utterances) for p, e in zip(personas, examples, strict=True) for s in p]
+    return 100 * sum(scores) / len(scores) if scores else 100.0
 
 
 def evaluate(args: argparse.Namespace) -> None:
@@ -58,6 +65,8 @@ def evaluate(args: argparse.Namespace) -> None:
             raise ValueError("Give --model (an extractor folder or adapter), or --copy-baseline.")
         pipe = load_pipeline(args.model, args.device, args.bf16)
         options = pipeline_options(args)
+        if args.min_grounding:  # the filter is applied below, at each value, to the same predictions
+            options["min_grounding"] = 0.0
 
         def run(dialogues, name, incremental=False):
             return extract(pipe, dialogues, args.batch_size, name, incremental=incremental, **options)
@@ -81,9 +90,19 @@ def evaluate(args: argparse.Namespace) -> None:
         ]
         sets[name] = pal_persona_examples(dialogues), predicted
 
-    results = {
-        name: persona_metrics(predicted, [e.persona for e in examples]) for name, (examples, predicted) in sets.items()
-    }
+    results = {}
+    for name, (examples, predicted) in sets.items():
+        gold = [e.persona for e in examples]
+        for threshold in args.min_grounding or [None]:
+            kept = predicted
+            if threshold is not None:
+                kept = [ground_persona(p, e.utterances, threshold) for p, e in zip(predicted, examples, strict=True)]
+            row = name if threshold is None else f"{name} (min_grounding={threshold:g})"
+            results[row] = {
+                **persona_metrics(kept, gold),
+                "grounding": mean_grounding(kept, examples),
+                "gold-grounding": mean_grounding(gold, examples),
+            }
     settings = {
         "model": "copy the seeker's utterances" if args.copy_baseline else args.model,
         **options,
@@ -102,6 +121,7 @@ def evaluate(args: argparse.Namespace) -> None:
                     "utterances": example.utterances,
                     "gold": example.persona,
                     "predicted": sentences,
+                    "grounding": [round(grounding(s, example.utterances), 3) for s in sentences],
                 }
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(metrics_markdown(results, settings))

@@ -90,14 +90,16 @@ def save_causal_extractor(model, tokenizer, output: Path, max_input_length: int)
 def load_extractor_adapter(folder: str | Path):
     """
     A decoder-only extractor from its adapter folder (`pal-extractor train --model smollm2`): the base with the LoRA
-    merged in, its tokenizer, and its trained source length in `config.extractor_max_input_length`.
+    merged in, its tokenizer, and its settings (`pal_extractor.json`: the trained source length
+    `extractor_max_input_length`, and optionally `extractor_min_grounding`) in its config.
     """
     folder = Path(folder)
     model, _ = load_base(adapter_base(folder))
     model = PeftModel.from_pretrained(model, folder).merge_and_unload()
     settings = folder / ADAPTER_SETTINGS
     if settings.is_file():
-        model.config.extractor_max_input_length = json.loads(settings.read_text())["extractor_max_input_length"]
+        for key, value in json.loads(settings.read_text()).items():
+            setattr(model.config, key, value)
     model.generation_config.update(**CAUSAL_EXTRACTOR_DECODING)
     return model.eval(), AutoTokenizer.from_pretrained(folder)
 

@@ -182,7 +182,7 @@ def train_causal(args: argparse.Namespace) -> None:
     torch.manual_seed(args.seed)
     model, tokenizer = load_base(args.model)
     model = add_lora(model, **{k: v for k, v in parse_lora_spec(args.lora or "").items()})
-    train_examples = load_examples(args.data, args.pal_heldout_every, args.limit)
+    train_examples = load_examples(args.data, args.pal_heldout_every, args.limit, args.min_target_grounding)
     eval_examples = load_examples(args.eval_data, args.pal_heldout_every, args.limit)
     lengths = (args.max_source_length, args.max_target_length)
     train_set = encode_chat_examples(tokenizer, train_examples, *lengths, "train")
@@ -227,7 +227,7 @@ def train(args: argparse.Namespace) -> None:
     if args.model and is_causal_lm_folder(args.model):
         return train_causal(args)
     model, tokenizer = build_extractor(args.model, args.tokenizer, args.init_config, args.tiny_random, args.seed)
-    train_examples = load_examples(args.data, args.pal_heldout_every, args.limit)
+    train_examples = load_examples(args.data, args.pal_heldout_every, args.limit, args.min_target_grounding)
     eval_examples = load_examples(args.eval_data, args.pal_heldout_every, args.limit)
     lengths = (args.max_source_length, args.max_target_length)
     train_set = FeatureDataset(encode_examples(tokenizer, train_examples, *lengths, "train"))
