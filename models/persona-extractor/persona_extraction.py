@@ -19,6 +19,7 @@ extractor(messages, incremental=True)  # -> PESConv `persona_list`: one persona 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -149,6 +150,54 @@ def filter_persona(
     return kept
 
 
+# Words a persona sentence may use without the seeker having said them: grammar, pronouns, light verbs, and the
+# words of the extractor's first-person templates ("i am", "i have", "i like", ...).
+FUNCTION_WORDS = frozenset(
+    """a about after again all also am an and any are as at be because been being but by can could did do does doing
+    don done for from get gets getting got had has have having he her here him his how i if im in into is it its ive
+    just like likes me more most much my myself no not now of on one or our out over really she so some still such
+    than that the their them then there these they this those to too up us very was we were what when where which
+    who will with would you your t s m re ve ll d""".split()
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper, enough to match "worried" with "worry", "movies" with "movie", "jobs" with "job"."""
+    for suffix in ("ies", "ied", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + ("i" if suffix in ("ies", "ied") else "")
+            break
+    if len(word) > 3 and word[-1] in "ey":
+        word = word[:-1] + ("i" if word[-1] == "y" else "")
+    return word
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of a text's content words (lower-cased, `FUNCTION_WORDS` left out)."""
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in FUNCTION_WORDS}
+
+
+def grounding(sentence: str, utterances: Sequence[str]) -> float:
+    """
+    The share of a persona sentence's content words (`content_stems`) that the seeker used in `utterances`: 1.0
+    when every one of them was said, 0.0 for a fact with no word of what was said (an invented one). A sentence with
+    no content word counts as grounded.
+    """
+    words = content_stems(sentence)
+    if not words:
+        return 1.0
+    said = set().union(*(content_stems(u) for u in utterances))
+    return len(words & said) / len(words)
+
+
+def ground_persona(sentences: Sequence[str], utterances: Sequence[str], min_grounding: float) -> list[str]:
+    """Keeps the persona sentences whose `grounding` in the seeker's `utterances` is at least `min_grounding`."""
+    if not 0.0 <= min_grounding <= 1.0:
+        raise ValueError(f"min_grounding must be between 0 and 1, got {min_grounding}.")
+    return [s for s in sentences if grounding(s, utterances) >= min_grounding]
+
+
 def seeker_utterances(dialogue: Sequence[str] | Sequence[Mapping]) -> list[str]:
     """
     The seeker's utterances of one dialogue, whitespace-normalized: `dialogue` is either a list of seeker utterances
@@ -265,6 +314,8 @@ class PersonaExtractionPipeline(Pipeline):
         post_filter (`bool`, defaults to `True`): apply PAL's post-filter; repeated sentences are always removed.
         banned_phrases (`list[str]`), min_words (`int`), max_words (`int | None`): the post-filter's settings,
             by default PAL's (`"my favorite color is"`, `"my favorite band"`; 2 to 25 words).
+        min_grounding (`float`): keep only sentences whose `grounding` in the utterances read is at least this (0 to
+            1; 0 keeps all), by default the model's `config.extractor_min_grounding`, else 0 (PAL has no such filter).
         max_input_length (`int`): source tokens read, by default PAL's 512 (or the model's limit if smaller). Longer
             sources keep their most recent utterances, and a warning says so.
         return_dropped (`bool`, defaults to `False`): return dicts that also give, per source, the number of oldest
@@ -309,6 +360,7 @@ class PersonaExtractionPipeline(Pipeline):
         banned_phrases: Sequence[str] | None = None,
         min_words: int | None = None,
         max_words: int | None = None,
+        min_grounding: float | None = None,
         max_input_length: int | None = None,
         return_dropped: bool | None = None,
         **generate_kwargs,
@@ -319,6 +371,7 @@ class PersonaExtractionPipeline(Pipeline):
             "banned_phrases": banned_phrases,
             "min_words": min_words,
             "max_words": max_words,
+            "min_grounding": min_grounding,
             "return_dropped": return_dropped,
         }
         return _set_only(preprocess), generate_kwargs, _set_only(postprocess)
@@ -350,7 +403,7 @@ class PersonaExtractionPipeline(Pipeline):
         max_input_length = max_input_length or self.default_max_input_length()
         if max_input_length < 2:
             raise ValueError(f"max_input_length={max_input_length} cannot hold an utterance and eos.")
-        rows, dropped, sizes = [], [], []
+        rows, dropped, sizes, sources = [], [], [], []
         for utterances in dialogues:
             n = len(utterances)
             ends = range(PAL_FIRST_PERSONA_UTTERANCE, n + 1) if incremental else [n]
@@ -367,8 +420,9 @@ class PersonaExtractionPipeline(Pipeline):
                     )
                 rows.append(encoded.input_ids)
                 dropped.append(encoded.dropped_utterances)
+                sources.append(utterances[:end])
             sizes.append(len(ends))
-        inputs = {"sizes": sizes, "dropped": dropped, "incremental": incremental}
+        inputs = {"sizes": sizes, "dropped": dropped, "sources": sources, "incremental": incremental}
         if self.decoder_only:  # prompt token lists: a dialogue's prompts share their prefixes (see `_forward`)
             return {"prompts": rows, **inputs}
         if rows:
@@ -428,15 +482,20 @@ class PersonaExtractionPipeline(Pipeline):
         banned_phrases: Sequence[str] = PAL_BANNED_PHRASES,
         min_words: int = PAL_MIN_WORDS,
         max_words: int | None = PAL_MAX_WORDS,
+        min_grounding: float | None = None,
         return_dropped: bool = False,
     ):
+        if min_grounding is None:
+            min_grounding = getattr(self.model.config, "extractor_min_grounding", 0.0)
         personas = []
-        for ids in model_outputs["sequences"].tolist():
+        for ids, source in zip(model_outputs["sequences"].tolist(), model_outputs["sources"], strict=True):
             sentences = self.decode_sentences(ids)
             if post_filter:
                 sentences = filter_persona(sentences, banned_phrases, min_words, max_words)
             else:
                 sentences = filter_persona(sentences, banned_phrases=(), min_words=0, max_words=None)
+            if min_grounding:
+                sentences = ground_persona(sentences, source, min_grounding)
             personas.append(sentences)
         outputs, start = [], 0
         for size in model_outputs["sizes"]:
