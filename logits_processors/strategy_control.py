@@ -29,6 +29,7 @@ from transformers import (
     PreTrainedConfig,
     RepetitionPenaltyLogitsProcessor,
 )
+from transformers.cache_utils import Cache, EncoderDecoderCache
 
 from modeling_pal.strategies import OFF, find_strategy, resolve_strategy_alpha, strategy_by_token_id
 
@@ -187,6 +188,32 @@ class PalStrategyControl(LogitsProcessor):
 def persona_half(states: tuple[torch.Tensor, ...] | None, rows: int) -> tuple[torch.Tensor, ...] | None:
     """The persona-aware rows `[0, rows)` of each tensor a two-view pass returns (attentions, hidden states)."""
     return None if states is None else tuple(state[:rows] for state in states)
+
+
+class TwoViewGenerationMixin:
+    """
+    What `generate()` needs to know of a model that runs both views in one batched pass (rows `[0, n)` persona-aware,
+    `[n, 2n)` persona-free, in one cache of any `cache_implementation`: dynamic, static, offloaded, ...).
+    """
+
+    @staticmethod
+    def _reorder_cache(cache: Cache, beam_idx: torch.LongTensor) -> Cache:
+        """Beam search's cache reordering; a two-view cache holds twice the beams' rows, both halves reordered alike."""
+        self_attention = cache.self_attention_cache if isinstance(cache, EncoderDecoderCache) else cache
+        rows = beam_idx.shape[0]
+        if self_attention.layers[0].keys.shape[0] == 2 * rows:
+            beam_idx = torch.cat([beam_idx, beam_idx + rows])
+        cache.reorder_cache(beam_idx)
+        return cache
+
+    def prepare_inputs_for_generation(self, *args, strategy_control: PalStrategyControl | None = None, **kwargs):
+        inputs = super().prepare_inputs_for_generation(*args, strategy_control=strategy_control, **kwargs)
+        if strategy_control is not None and strategy_control.two_view:
+            # A compileable (static) cache gets a 4D mask built for n rows; the two-view pass builds its own masks,
+            # for 2n rows, from the 2D one.
+            key = "decoder_attention_mask" if self.config.is_encoder_decoder else "attention_mask"
+            inputs[key] = kwargs.get(key)
+        return inputs
 
 
 # Settings of sampling that greedy decoding and beam search do not read, with the values that switch them off.

@@ -14,7 +14,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 from transformers import LlamaForCausalLM, LogitsProcessorList
-from transformers.cache_utils import DynamicCache
 from transformers.generation import GenerationConfig
 from transformers.modeling_outputs import CausalLMOutputWithPast
 from transformers.processing_utils import Unpack
@@ -22,6 +21,7 @@ from transformers.utils import TransformersKwargs
 
 from logits_processors.strategy_control import (
     PalStrategyControl,
+    TwoViewGenerationMixin,
     persona_half,
     plain_generate_kwargs,
     setup_strategy_control,
@@ -41,16 +41,6 @@ def token_loss(logits: torch.Tensor, targets: torch.Tensor, weights: torch.Tenso
     return (losses * weights).sum() / weights.sum().clamp(min=1e-8)
 
 
-class PalContrastDynamicCache(DynamicCache):
-    """
-    The cache under strategy control: rows `[0, n)` hold the persona-aware view, rows `[n, 2n)` the persona-free
-    one. Beam search reorders both halves alike.
-    """
-
-    def reorder_cache(self, beam_idx: torch.LongTensor) -> None:
-        super().reorder_cache(torch.cat([beam_idx, beam_idx + beam_idx.shape[0]]))
-
-
 def left_pad_to(ids: torch.Tensor, mask: torch.Tensor, length: int, pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Left-pads `(rows, n)` ids and mask to `(rows, length)`."""
     extra = length - ids.shape[1]
@@ -68,7 +58,7 @@ def positions_from_mask(mask: torch.Tensor, length: int) -> torch.Tensor:
     return positions[:, -length:]
 
 
-class PalLlamaForCausalLM(HubCodeMixin, LlamaForCausalLM):
+class PalLlamaForCausalLM(HubCodeMixin, TwoViewGenerationMixin, LlamaForCausalLM):
     r"""
     PAL on a Llama-style causal LM. Training: the causal-LM loss on the supporter turns of a dialogue laid out by
     `chat_layout.chat_views` (`labels` -100 elsewhere), optionally weighted per token (`label_weights`).
@@ -253,8 +243,6 @@ class PalLlamaForCausalLM(HubCodeMixin, LlamaForCausalLM):
             input_ids, attention_mask = left_pad_to(input_ids, attention_mask, length, pad_id)
             plain_input_ids, plain_attention_mask = left_pad_to(plain_input_ids, plain_attention_mask, length, pad_id)
             model_kwargs.update(plain_input_ids=plain_input_ids, plain_attention_mask=plain_attention_mask)
-            if model_kwargs.get("cache") is None:
-                model_kwargs["cache"] = PalContrastDynamicCache(config=self.config)
         control.prefix_length = input_ids.shape[1]
         output = super().generate(
             input_ids,
@@ -271,4 +259,4 @@ class PalLlamaForCausalLM(HubCodeMixin, LlamaForCausalLM):
 
 PalLlamaForCausalLM.register_for_auto_class("AutoModelForCausalLM")
 
-__all__ = ["PalContrastDynamicCache", "PalLlamaForCausalLM", "token_loss"]
+__all__ = ["PalLlamaForCausalLM", "token_loss"]

@@ -1,6 +1,7 @@
 """Both PAL models return what `transformers` models return: attentions and hidden states under strategy control,
-the `past_key_values` alias, encoder outputs that take gradients."""
+the `past_key_values` alias, encoder outputs that take gradients, any `cache_implementation`."""
 
+import pytest
 import torch
 
 from modeling_pal.bundled import tiny_random_pal_llama
@@ -53,6 +54,30 @@ def test_chat_model_generate_returns_attentions_and_hidden_states_under_strategy
     out = model.generate(input_ids=ids, plain_input_ids=plain, do_sample=False, max_new_tokens=3, **OUTPUTS)
     assert out["attentions"] is not None and out["hidden_states"] is not None
     assert out["attentions"][0][0].shape[0] == 1
+
+
+DECODINGS = [dict(do_sample=False), dict(do_sample=False, num_beams=3, num_return_sequences=2)]
+
+
+@pytest.mark.parametrize("options", DECODINGS)
+def test_seq2seq_two_view_decoding_takes_a_static_cache(tiny, batch, options):
+    model, _ = tiny
+    settings = dict(max_new_tokens=6, min_new_tokens=6, **options)
+    dynamic = model.generate(**batch, **settings)
+    assert torch.equal(model.generate(**batch, cache_implementation="static", **settings), dynamic)
+
+
+@pytest.mark.parametrize("options", DECODINGS)
+def test_chat_model_two_view_decoding_takes_a_static_cache(options):
+    model, _ = tiny_random_pal_llama(seed=0)
+    ids = torch.tensor([[5, 6, 7, 8, 9], [0, 0, 5, 6, 7]])
+    plain = torch.tensor([[5, 6, 9], [0, 5, 6]])
+    inputs = dict(
+        input_ids=ids, attention_mask=ids.ne(0).long(), plain_input_ids=plain, plain_attention_mask=plain.ne(0).long()
+    )
+    settings = dict(max_new_tokens=6, min_new_tokens=6, **options)
+    dynamic = model.generate(**inputs, **settings)
+    assert torch.equal(model.generate(**inputs, cache_implementation="static", **settings), dynamic)
 
 
 def test_forwards_declare_transformers_kwargs():

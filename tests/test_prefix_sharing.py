@@ -57,7 +57,6 @@ def test_shared_prefixes_generate_what_plain_generation_does():
 def test_two_view_decoding_from_shared_prefixes_equals_plain_two_view_decoding():
     from modeling_pal.bundled import tiny_random_pal_llama
     from modeling_pal.chat_layout import chat_views, render_prompt
-    from modeling_pal.modeling_pal_llama import PalContrastDynamicCache
     from modeling_pal.prefix_sharing import shared_prefix_batch
 
     model, tokenizer = tiny_random_pal_llama(seed=0)
@@ -75,7 +74,7 @@ def test_two_view_decoding_from_shared_prefixes_equals_plain_two_view_decoding()
     plain = [render_prompt(tokenizer, v.plain_view, 2048).input_ids for v in views]
     settings = dict(do_sample=False, max_new_tokens=5, min_new_tokens=5)
     pad = tokenizer.pad_token_id
-    ids, mask, cache = shared_prefix_batch(model, persona + plain, [[0, 1, 2], [3, 4, 5]], pad, PalContrastDynamicCache)
+    ids, mask, cache = shared_prefix_batch(model, persona + plain, [[0, 1, 2], [3, 4, 5]], pad)
     assert cache.get_seq_length() > 0
     ours = model.generate(
         input_ids=ids[:3],

@@ -22,7 +22,7 @@ from typing import Literal
 
 import torch
 from tqdm import tqdm
-from transformers import AutoTokenizer, DynamicCache
+from transformers import AutoTokenizer
 
 from logits_processors.strategy_control import PalStrategyControl
 from modeling_pal.bundled import load_pal_tokenizer
@@ -38,7 +38,7 @@ from modeling_pal.data.esconv import (
 )
 from modeling_pal.evaluation import metrics
 from modeling_pal.modeling_pal import PalForConditionalGeneration
-from modeling_pal.modeling_pal_llama import PalContrastDynamicCache, PalLlamaForCausalLM
+from modeling_pal.modeling_pal_llama import PalLlamaForCausalLM
 from modeling_pal.pal_tokens import persona_sentences, split_persona
 from modeling_pal.prefix_sharing import shared_prefix_batch
 from modeling_pal.strategies import strategy_by_token_id
@@ -248,8 +248,7 @@ def llama_generate(model, tokenizer, examples: list[dict], settings: EvalSetting
         if two_view:
             prompts += [examples[i]["plain_input_ids"] for i in chunk]
             groups += [[i + len(chunk) for i in group] for group in groups]
-        cache_class = PalContrastDynamicCache if two_view else DynamicCache
-        ids, mask, cache = shared_prefix_batch(model, prompts, groups, pad_id, cache_class)
+        ids, mask, cache = shared_prefix_batch(model, prompts, groups, pad_id)
         rows = len(chunk)
         inputs = {"input_ids": ids[:rows], "attention_mask": mask[:rows]}
         if two_view:
