@@ -54,9 +54,10 @@ class NaiveTwoPass(LogitsProcessor):
         mask = torch.cat([self.plain_mask, torch.ones_like(decoded)], dim=1)
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         with torch.no_grad():
-            self.control.plain_logits = self.model(
+            plain = self.model(
                 input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=False
-            ).logits[:, -1]
+            ).logits[:, -1:]
+        self.control.receive_plain_logits(plain, input_ids.shape[1])
         return self.control(input_ids, scores)
 
 

@@ -40,9 +40,10 @@ class NaiveTwoPass(LogitsProcessor):
 
     def __call__(self, input_ids, scores):
         with torch.no_grad():
-            self.control.plain_logits = self.model(
+            plain = self.model(
                 encoder_outputs=self.plain, attention_mask=self.mask, decoder_input_ids=input_ids, use_cache=False
-            ).logits[:, -1]
+            ).logits[:, -1:]
+        self.control.receive_plain_logits(plain, input_ids.shape[1])
         return self.control(input_ids, scores)
 
 

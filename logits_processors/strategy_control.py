@@ -98,7 +98,8 @@ class PalStrategyControl(LogitsProcessor):
         self.two_view = two_view and self.needs_plain_logits
         self.prefix_length = prefix_length
         self.log_prob_scores = log_prob_scores
-        self.plain_logits: torch.Tensor | None = None  # (rows, vocab), delivered by the model before each call
+        self.plain_logits: torch.Tensor | None = None  # (rows, positions, vocab): see `receive_plain_logits`
+        self.plain_end = 0
         self.strategy_scores: torch.Tensor | None = None  # (rows, num_strategies), filled at the strategy step;
         # a prefix that already holds the strategies (given by the caller) leaves it None
 
@@ -124,16 +125,26 @@ class PalStrategyControl(LogitsProcessor):
             cached = self._tensors[name] = torch.tensor(values, device=device, dtype=dtype)
         return cached
 
-    def _take_plain_logits(self, rows: int) -> torch.Tensor | None:
+    def receive_plain_logits(self, logits: torch.Tensor, end: int) -> None:
+        """
+        Called by the model's two-view forward: the persona-free logits `(rows, positions, vocab)` of its last
+        positions, the last one being that of column `end - 1` (it scores the token of column `end`). One step reads
+        one position; assisted decoding's verification pass reads several.
+        """
+        self.plain_logits, self.plain_end = logits, end
+
+    def _plain_logits_for(self, input_ids: torch.LongTensor) -> torch.Tensor | None:
+        """The persona-free logits that score the token after `input_ids` (rows, vocab)."""
         if not self.two_view:
             return None
-        plain, self.plain_logits = self.plain_logits, None
-        if plain is None or plain.shape[0] != rows:
+        plain = self.plain_logits
+        index = None if plain is None else input_ids.shape[1] - self.plain_end + plain.shape[1] - 1
+        if plain is None or plain.shape[0] != input_ids.shape[0] or not 0 <= index < plain.shape[1]:
             raise ValueError(
                 "PalStrategyControl received no persona-free logits for this step: use it through a PAL model's "
                 "`generate`, which computes them."
             )
-        return plain
+        return plain[:, index]
 
     def _forced_per_row(self, rows: int) -> list[int | None]:
         if self.forced is None:
@@ -147,7 +158,7 @@ class PalStrategyControl(LogitsProcessor):
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         # input_ids: (rows, cur_len) the prefix (start token or prompt), then what is decoded; scores: (rows, vocab)
         rows = input_ids.shape[0]
-        plain = self._take_plain_logits(rows)
+        plain = self._plain_logits_for(input_ids)
         strategy_ids = self._tensor("strategy_ids", self.strategy_token_ids, scores.device, torch.long)
         if input_ids.shape[1] == self.prefix_length:  # stage 1: choose the strategy
             mixed = scores if plain is None else mix_logits(scores, plain.to(scores.dtype), self.selection_alpha)
@@ -281,6 +292,11 @@ def setup_strategy_control(
     """
     if processor_order not in ("original", "transformers"):
         raise ValueError(f"processor_order must be 'original' or 'transformers', got {processor_order!r}.")
+    if generation_config is not None and getattr(generation_config, "is_assistant", False):
+        # Drafting for a main model (`generate(assistant_model=...)`), a PAL model is handed the main model's control
+        # (and a copy of it among the model kwargs): it drafts under a control of its own.
+        generate_kwargs.pop("strategy_control", None)
+        logits_processor = [p for p in logits_processor or [] if not getattr(p, "is_pal_strategy_control", False)]
     processors = LogitsProcessorList(logits_processor or [])
     given = [p for p in processors if getattr(p, "is_pal_strategy_control", False)]
     options = dict(strategy=strategy, strategy_alpha=strategy_alpha, selection_alpha=selection_alpha)
@@ -307,6 +323,7 @@ def setup_strategy_control(
 
 __all__ = [
     "PalStrategyControl",
+    "TwoViewGenerationMixin",
     "mix_logits",
     "persona_half",
     "plain_generate_kwargs",

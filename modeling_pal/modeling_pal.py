@@ -336,6 +336,7 @@ class PalForConditionalGeneration(
             if getattr(encoder_outputs, "context_hidden_state", None) is None:
                 raise ValueError("`strategy_control` needs `encoder_outputs` from the PAL encoder.")
             rows = encoder_outputs.last_hidden_state.shape[0]
+            end = (0 if cache is None else int(cache.get_seq_length())) + decoder_input_ids.shape[1]
             outputs = self(
                 attention_mask=None if attention_mask is None else attention_mask.repeat(2, 1),
                 decoder_input_ids=decoder_input_ids.repeat(2, 1),
@@ -350,7 +351,7 @@ class PalForConditionalGeneration(
                 **kwargs,
             )
             logits, plain_logits = outputs.logits.split(rows)  # persona-aware and persona-free halves
-            strategy_control.plain_logits = plain_logits[:, -1]
+            strategy_control.receive_plain_logits(plain_logits, end)
 
             return Seq2SeqLMOutput(
                 logits=logits,
@@ -536,7 +537,11 @@ class PalForConditionalGeneration(
                 output_hidden_states=bool(generation_config.output_hidden_states),
             )
         output = super().generate(
-            generation_config=generation_config, logits_processor=processors, strategy_control=control, **model_kwargs
+            input_ids,  # the encoder's input, read by the encoder penalties and an assistant model, not encoded again
+            generation_config=generation_config,
+            logits_processor=processors,
+            strategy_control=control,
+            **model_kwargs,
         )
         if generation_config.return_dict_in_generate:
             output["strategy_scores"] = control.strategy_scores

@@ -106,6 +106,7 @@ class PalLlamaForCausalLM(HubCodeMixin, TwoViewGenerationMixin, LlamaForCausalLM
                 plain_attention_mask,
                 strategy_control,
                 use_cache,
+                logits_to_keep,
                 **flags,
             )
         outputs = super().forward(
@@ -132,21 +133,23 @@ class PalLlamaForCausalLM(HubCodeMixin, TwoViewGenerationMixin, LlamaForCausalLM
         plain_attention_mask: torch.Tensor,
         strategy_control: PalStrategyControl,
         use_cache: bool | None,
+        logits_to_keep: int,
         **flags,
     ) -> CausalLMOutputWithPast:
         rows, prompt_length = plain_input_ids.shape
-        past = 0 if cache is None else cache.get_seq_length()
-        if attention_mask is None:  # generate() leaves out a mask of all ones
+        if attention_mask is None:  # a mask of all ones (generate() always gives one)
+            past = 0 if cache is None else int(cache.get_seq_length())
             attention_mask = input_ids.new_ones((rows, past + input_ids.shape[1]))
+        past = attention_mask.shape[1] - input_ids.shape[1]  # columns the cache holds (the mask covers them all)
         if plain_attention_mask is None:
             plain_attention_mask = plain_input_ids.new_ones((rows, prompt_length))
-        if past < prompt_length:  # the prompts, or what of them a cache given to generate() does not hold
-            ids = torch.cat([input_ids, plain_input_ids[:, past:]])  # (2 rows, prompt length - past)
-            mask = torch.cat([attention_mask, plain_attention_mask])
-        else:  # the token(s) just decoded, the same in both views
-            ids = input_ids.repeat(2, 1)  # (2 rows, new)
-            decoded = attention_mask[:, prompt_length:]
-            mask = torch.cat([attention_mask, torch.cat([plain_attention_mask, decoded], dim=1)])
+        # `input_ids` holds columns [past, past + new) of the persona view: what of the prompt the cache does not
+        # hold yet, then decoded tokens (one per step; a draft's several under assisted decoding), the same in both
+        # views. The persona-free view's columns are its own prompt's, then those tokens.
+        decoded = input_ids[:, max(prompt_length - past, 0) :]
+        ids = torch.cat([input_ids, torch.cat([plain_input_ids[:, past:], decoded], dim=1)])  # (2 rows, new)
+        plain_mask = torch.cat([plain_attention_mask, attention_mask[:, prompt_length:]], dim=1)
+        mask = torch.cat([attention_mask, plain_mask])  # (2 rows, past + new)
         outputs = self.model(
             input_ids=ids,
             attention_mask=mask,
@@ -155,9 +158,10 @@ class PalLlamaForCausalLM(HubCodeMixin, TwoViewGenerationMixin, LlamaForCausalLM
             use_cache=use_cache,
             **flags,
         )
-        logits = self.lm_head(outputs.last_hidden_state[:, -1:])  # (2 rows, 1, vocab)
+        keep = logits_to_keep or ids.shape[1]  # generate() keeps 1; assisted decoding's verification several
+        logits = self.lm_head(outputs.last_hidden_state[:, -keep:])  # (2 rows, keep, vocab)
         persona_logits, plain_logits = logits.split(rows)
-        strategy_control.plain_logits = plain_logits[:, -1]
+        strategy_control.receive_plain_logits(plain_logits, past + ids.shape[1])
 
         return CausalLMOutputWithPast(
             logits=persona_logits,

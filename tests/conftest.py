@@ -53,6 +53,16 @@ def batch(tokenizer):
     return encoded
 
 
+def enliven(model, seed: int = 0, scale: float = 0.3):
+    """Redraws every weight matrix at a larger scale: a tiny random model then writes varied tokens, not one token."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.dim() > 1:
+                p.copy_(torch.randn(p.shape, generator=generator) * scale)
+    return model
+
+
 def randomize_fusion(model, seed: int = 1) -> None:
     """Gives the fusion non-trivial parameters (the initial LayerNorms are identity-like, the weights uniform)."""
     generator = torch.Generator().manual_seed(seed)

@@ -1,10 +1,13 @@
 """Both PAL models return what `transformers` models return: attentions and hidden states under strategy control,
-the `past_key_values` alias, encoder outputs that take gradients, any `cache_implementation`."""
+the `past_key_values` alias, encoder outputs that take gradients, any `cache_implementation`, assisted decoding, the
+encoder penalties."""
 
 import pytest
 import torch
 
-from modeling_pal.bundled import tiny_random_pal_llama
+from modeling_pal.bundled import tiny_random_pal, tiny_random_pal_llama
+
+from conftest import enliven
 
 OUTPUTS = dict(return_dict_in_generate=True, output_attentions=True, output_hidden_states=True)
 
@@ -78,6 +81,42 @@ def test_chat_model_two_view_decoding_takes_a_static_cache(options):
     settings = dict(max_new_tokens=6, min_new_tokens=6, **options)
     dynamic = model.generate(**inputs, **settings)
     assert torch.equal(model.generate(**inputs, cache_implementation="static", **settings), dynamic)
+
+
+def test_chat_model_assisted_decoding_equals_greedy_decoding():
+    model = enliven(tiny_random_pal_llama(seed=0)[0])
+    draft = enliven(tiny_random_pal_llama(seed=0, use_persona=False)[0], seed=1)
+    inputs = dict(input_ids=torch.tensor([[5, 6, 7, 8, 9, 10, 11]]), plain_input_ids=torch.tensor([[5, 6, 11]]))
+    settings = dict(do_sample=False, max_new_tokens=12, min_new_tokens=12)
+    greedy = model.generate(**inputs, **settings)
+    # The draft proposes other tokens (so the verification pass scores several positions at once) and the contrast
+    # changes the reply: assisted decoding must still give exactly the greedy two-view reply.
+    assert not torch.equal(draft.generate(input_ids=inputs["input_ids"], **settings), greedy)
+    assert not torch.equal(model.generate(**inputs, strategy_alpha="off", **settings), greedy)
+    assert torch.equal(model.generate(**inputs, assistant_model=draft, **settings), greedy)
+
+
+def test_seq2seq_assisted_decoding_equals_greedy_decoding(tokenizer, batch):
+    model = enliven(tiny_random_pal(tokenizer, seed=0)[0], scale=1.0)
+    draft = enliven(tiny_random_pal(tokenizer, seed=0, fuse_persona=False)[0], seed=1, scale=1.0)
+    one = {k: v[:1] for k, v in batch.items()}
+    settings = dict(do_sample=False, max_new_tokens=10, min_new_tokens=10)
+    greedy = model.generate(**one, **settings)
+    assert not torch.equal(model.generate(**one, strategy_alpha="off", **settings), greedy)
+    assert torch.equal(model.generate(**one, assistant_model=draft, **settings), greedy)
+
+
+def test_seq2seq_encoder_penalties_read_the_context(tokenizer, batch):
+    model = enliven(tiny_random_pal(tokenizer, seed=0)[0], scale=1.0)
+    settings = dict(do_sample=False, max_new_tokens=2, min_new_tokens=2, return_dict_in_generate=True)
+    plain = model.generate(**batch, output_scores=True, **settings).scores[1]  # the first response token
+    penalized = model.generate(**batch, output_scores=True, encoder_repetition_penalty=2.0, **settings).scores[1]
+    for row in range(batch["input_ids"].shape[0]):
+        context = torch.zeros(plain.shape[1], dtype=torch.bool)
+        context[batch["input_ids"][row]] = True
+        finite = plain[row].isfinite()
+        assert not torch.equal(penalized[row][context & finite], plain[row][context & finite])
+        torch.testing.assert_close(penalized[row][~context], plain[row][~context])
 
 
 def test_forwards_declare_transformers_kwargs():

@@ -12,7 +12,6 @@ import torch
 from torch import nn
 from transformers import GenerationConfig, LogitsProcessorList
 from transformers import initialization as init
-from transformers.cache_utils import DynamicCache, EncoderDecoderCache
 from transformers.generation import GenerationMixin
 from transformers.modeling_outputs import BaseModelOutput, Seq2SeqLMOutput, Seq2SeqModelOutput
 from transformers.models.blenderbot_small.modeling_blenderbot_small import (
@@ -29,6 +28,7 @@ from transformers.utils.deprecation import deprecate_kwarg
 
 from .strategy_control import (
     PalStrategyControl,
+    TwoViewGenerationMixin,
     mix_logits,
     persona_half,
     plain_generate_kwargs,
@@ -42,16 +42,6 @@ from .hub_code import HubCodeMixin
 DECODING_ROWS = 64
 # What of the decoder's keyword arguments the encoder also reads.
 ENCODER_KWARGS = ("output_attentions", "output_hidden_states")
-
-
-class PalContrastCache(EncoderDecoderCache):
-    """
-    The decoder cache under strategy control: rows `[0, n)` hold the persona-aware pass, rows `[n, 2n)` the
-    persona-free one. Beam search reorders both halves alike.
-    """
-
-    def reorder_cache(self, beam_idx: torch.LongTensor) -> None:
-        super().reorder_cache(torch.cat([beam_idx, beam_idx + beam_idx.shape[0]]))
 
 
 @dataclass
@@ -277,7 +267,9 @@ class PalModel(BlenderbotSmallModel):
         )
 
 
-class PalForConditionalGeneration(HubCodeMixin, BlenderbotSmallForConditionalGeneration, GenerationMixin):
+class PalForConditionalGeneration(
+    HubCodeMixin, TwoViewGenerationMixin, BlenderbotSmallForConditionalGeneration, GenerationMixin
+):
     r"""
     PAL with its language-model head. `facebook/blenderbot_small-90M` weights and the original PAL checkpoints map onto
     it (see `modeling_pal.conversion.convert`). Training target: `labels = [strategy] + response + [eos]` (padding as
@@ -344,6 +336,7 @@ class PalForConditionalGeneration(HubCodeMixin, BlenderbotSmallForConditionalGen
             if getattr(encoder_outputs, "context_hidden_state", None) is None:
                 raise ValueError("`strategy_control` needs `encoder_outputs` from the PAL encoder.")
             rows = encoder_outputs.last_hidden_state.shape[0]
+            end = (0 if cache is None else int(cache.get_seq_length())) + decoder_input_ids.shape[1]
             outputs = self(
                 attention_mask=None if attention_mask is None else attention_mask.repeat(2, 1),
                 decoder_input_ids=decoder_input_ids.repeat(2, 1),
@@ -358,7 +351,7 @@ class PalForConditionalGeneration(HubCodeMixin, BlenderbotSmallForConditionalGen
                 **kwargs,
             )
             logits, plain_logits = outputs.logits.split(rows)  # persona-aware and persona-free halves
-            strategy_control.plain_logits = plain_logits[:, -1]
+            strategy_control.receive_plain_logits(plain_logits, end)
 
             return Seq2SeqLMOutput(
                 logits=logits,
@@ -529,8 +522,6 @@ class PalForConditionalGeneration(HubCodeMixin, BlenderbotSmallForConditionalGen
             processor_order=processor_order,
             **options,
         )
-        if control.two_view and model_kwargs.get("cache") is None:
-            model_kwargs["cache"] = PalContrastCache(DynamicCache(config=self.config), DynamicCache(config=self.config))
         input_ids = model_kwargs.pop("input_ids", inputs)
         if model_kwargs.get("encoder_outputs") is None:
             if input_ids is None:
@@ -546,7 +537,11 @@ class PalForConditionalGeneration(HubCodeMixin, BlenderbotSmallForConditionalGen
                 output_hidden_states=bool(generation_config.output_hidden_states),
             )
         output = super().generate(
-            generation_config=generation_config, logits_processor=processors, strategy_control=control, **model_kwargs
+            input_ids,  # the encoder's input, read by the encoder penalties and an assistant model, not encoded again
+            generation_config=generation_config,
+            logits_processor=processors,
+            strategy_control=control,
+            **model_kwargs,
         )
         if generation_config.return_dict_in_generate:
             output["strategy_scores"] = control.strategy_scores
@@ -556,7 +551,6 @@ class PalForConditionalGeneration(HubCodeMixin, BlenderbotSmallForConditionalGen
 PalForConditionalGeneration.register_for_auto_class("AutoModelForSeq2SeqLM")
 
 __all__ = [
-    "PalContrastCache",
     "PalEncoder",
     "PalEncoderOutput",
     "PalForConditionalGeneration",
