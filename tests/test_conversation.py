@@ -3,6 +3,7 @@ import logging
 import pytest
 
 from modeling_pal import encode_pal_inputs, format_context, format_persona, validate_conversation
+from modeling_pal.conversation import pal_batches
 
 
 def test_context_string_follows_the_original_inputter():
@@ -74,3 +75,11 @@ def test_batch_is_right_padded(tokenizer):
     assert batch["persona_attention_mask"].sum(1).tolist() == [1, 5]
     with pytest.raises(ValueError, match="2 contexts but 1 personas"):
         encode_pal_inputs(tokenizer, ["a", "b"], ["<input>"])
+
+
+def test_pal_batches_keep_rows_of_one_padded_length_together_where_the_fusion_reads_padding():
+    contexts, personas = [5, 9, 3, 9, 4], [7, 2, 7, 1, 2]  # padded lengths 7, 9, 7, 9, 4
+    assert pal_batches(contexts, personas, fusion_reads_padding=True) == [[0, 2], [1, 3], [4]]
+    assert pal_batches(contexts, personas, fusion_reads_padding=True, batch_size=1) == [[0], [2], [1], [3], [4]]
+    assert pal_batches(contexts, personas, fusion_reads_padding=False, batch_size=2) == [[0, 1], [2, 3], [4]]
+    assert pal_batches(contexts, None, fusion_reads_padding=True) == [[0, 1, 2, 3, 4]]

@@ -7,6 +7,8 @@ from modeling_pal.cli.run_variant import run
 from modeling_pal.evaluation.evaluate import main, parse_settings
 from modeling_pal.pal_tokens import persona_sentences
 
+from conftest import randomize_fusion
+
 
 @pytest.fixture
 def model_dir(tokenizer, tmp_path):
@@ -64,6 +66,21 @@ def test_evaluate_end_to_end(model_dir, data_dir, tmp_path, capsys):  # noqa: F8
             ["--model", str(model_dir), "--data-dir", str(data_dir), "--split-scheme", "hf"]
             + ["--pesconv", str(data_dir / "test.jsonl"), "--output-dir", str(out), "--problem-type", "grief"]
         )
+
+
+def test_generations_do_not_depend_on_the_batch_size(tokenizer, data_dir, tmp_path):  # noqa: F811
+    model, _ = tiny_random_pal(tokenizer)
+    randomize_fusion(model)  # the original fusion attends over its padding: batch-mates could change a row
+    folder = save_pal(model, tokenizer, tmp_path / "model")
+    args = ["--model", str(folder), "--data-dir", str(data_dir), "--split-scheme", "hf", "--split", "test"]
+    args += ["--pesconv", str(data_dir / "test.jsonl"), "--max-new-tokens", "4", "--no-meteor"]
+    for batch_size in (1, 32):
+        main([*args, "--batch-size", str(batch_size), "--output-dir", str(tmp_path / str(batch_size))])
+    # The strategy is PAL's argmax (the responses are sampled, so they follow the random draws of their batch).
+    one, many = ([json.loads(r)["strategy"] for r in (tmp_path / b / "generations.jsonl").open()] for b in ("1", "32"))
+    assert one == many
+    results = [json.loads((tmp_path / b / "metrics.json").read_text()) for b in ("1", "32")]
+    assert results[0]["accuracy"] == results[1]["accuracy"] and results[0]["ppl"] == pytest.approx(results[1]["ppl"])
 
 
 def test_run_config_evaluates_a_variant(model_dir, data_dir, tmp_path):  # noqa: F811

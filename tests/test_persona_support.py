@@ -18,7 +18,7 @@ from modeling_pal import (
     tiny_random_pal,
 )
 from modeling_pal.persona_extraction import PersonaExtractionPipeline
-from modeling_pal.persona_support import REPLY_KEYS, as_conversation, resolve_extractor
+from modeling_pal.persona_support import REPLY_KEYS, resolve_extractor
 from modeling_pal.safety import CRISIS_FOLLOW_UP, CRISIS_RESPONSE, INTERNATIONAL_NOTE
 from modeling_pal.training.extractor import build_extractor
 from modeling_pal.training.lora import add_pal_lora
@@ -108,10 +108,6 @@ def test_batch_equals_one_by_one(tokenizer, extractor, fusion_mask_padding):
         for b, a in zip(batched, alone, strict=True):
             assert (b["response"], b["strategy"], b["persona"]) == (a["response"], a["strategy"], a["persona"])
             assert b["strategy_scores"] == pytest.approx(a["strategy_scores"], abs=1e-6)
-    # The original fusion attends over padding: there, only rows of one padded length share a generate call.
-    inputs = support.preprocess([as_conversation(c, model.config.strategy_names) for c in conversations])
-    groups = support.decoding_groups(inputs["input_ids"], inputs["persona_input_ids"])
-    assert (len(groups) == 1) == fusion_mask_padding
 
 
 def test_forced_strategy_and_alpha(support):

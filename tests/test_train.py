@@ -92,3 +92,18 @@ def test_strategy_loss_weight_weights_the_first_label():
     trainer = PalTrainer.__new__(PalTrainer)  # compute_loss reads only the weight
     trainer.strategy_loss_weight = 4.0
     torch.testing.assert_close(trainer.compute_loss(model, inputs), (4 * token_loss[0] + token_loss[1:].sum()) / 6)
+
+
+def test_validation_batches_follow_the_one_batching_rule(tokenizer, tmp_path):
+    from modeling_pal import tiny_random_pal
+    from modeling_pal.data.esconv import PalCollator
+    from modeling_pal.training.train import PalTrainer, pal_training_arguments
+
+    model, _ = tiny_random_pal(tokenizer)
+    sizes = [(3, 5), (6, 2), (5, 1), (2, 6)]  # padded lengths 5, 6, 5, 6
+    examples = [{"input_ids": [5] * n, "persona_input_ids": [6] * m, "labels": [7, 8]} for n, m in sizes]
+    args = pal_training_arguments(tmp_path, per_device_eval_batch_size=4)
+    trainer = PalTrainer(model=model, args=args, data_collator=PalCollator(0), eval_dataset=examples)
+    batches = list(trainer.get_eval_dataloader())
+    shapes = [(tuple(b["input_ids"].shape), tuple(b["persona_input_ids"].shape)) for b in batches]
+    assert shapes == [((2, 5), (2, 5)), ((2, 6), (2, 6))]

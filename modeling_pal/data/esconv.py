@@ -19,7 +19,15 @@ from pathlib import Path
 
 import torch
 
-from modeling_pal.conversation import SEEKER, SUPPORTER, format_context, hard_prompt_ids, normalize_role, pad_rows
+from modeling_pal.conversation import (
+    SEEKER,
+    SUPPORTER,
+    format_context,
+    hard_prompt_ids,
+    normalize_role,
+    pad_rows,
+    pal_batches,
+)
 from modeling_pal.pal_tokens import INPUT_TOKEN
 from modeling_pal.strategies import strategy_token
 
@@ -257,6 +265,13 @@ def featurize(dialogue: Dialogue, tokenizer, options: FeaturizeOptions, strategy
 
 
 
+def example_batches(examples: Sequence[dict], config, batch_size: int) -> list[list[int]]:
+    """Featurized examples batched by PAL's one rule (`pal_batches`): indices into `examples`."""
+    fused = bool(examples) and "persona_input_ids" in examples[0]
+    personas = [len(e["persona_input_ids"]) for e in examples] if fused else None
+    return pal_batches([len(e["input_ids"]) for e in examples], personas, config.fusion_reads_padding, batch_size)
+
+
 class PalCollator:
     """Right-pads a list of featurized examples into a batch (`labels` padded with -100)."""
 
@@ -285,6 +300,7 @@ __all__ = [
     "PalCollator",
     "DIALOGUE_KEY_FIELD",
     "attach_personas",
+    "example_batches",
     "dialogue_key",
     "persona_row",
     "read_personas",

@@ -33,6 +33,7 @@ from modeling_pal.data.esconv import (
     FeaturizeOptions,
     PalCollator,
     attach_personas,
+    example_batches,
     featurize,
     load_split,
 )
@@ -117,8 +118,8 @@ def variant_of(model: PalForConditionalGeneration | PalLlamaForCausalLM) -> str:
 def perplexity(model, examples: list[dict], collator: PalCollator, batch_size: int, max_decoder_length: int) -> float:
     """Teacher-forced PPL over `[strategy] + response + eos`, each cut to `max_decoder_length + 1` labels."""
     nll, count = 0.0, 0
-    for start in tqdm(range(0, len(examples), batch_size), desc="perplexity"):
-        chunk = [dict(e, labels=e["labels"][: max_decoder_length + 1]) for e in examples[start : start + batch_size]]
+    for rows in tqdm(example_batches(examples, model.config, batch_size), desc="perplexity"):
+        chunk = [dict(examples[i], labels=examples[i]["labels"][: max_decoder_length + 1]) for i in rows]
         batch = collator(chunk)
         labels = batch.pop("labels")
         logits = model(**batch, labels=labels).logits
@@ -133,25 +134,23 @@ def generate(model, tokenizer, examples: list[dict], collator: PalCollator, sett
     """PAL's inference decoding of every example: its strategy and response."""
     torch.manual_seed(settings.seed)
     names = strategy_by_token_id(model.config.strategy_token_ids, model.config.strategy_names)
-    outputs = []
+    outputs: list[dict | None] = [None] * len(examples)
     options = {} if settings.strategy_alpha is None else {"strategy_alpha": settings.strategy_alpha}
     if settings.max_new_tokens is not None:
         options["max_new_tokens"] = settings.max_new_tokens
-    for start in tqdm(range(0, len(examples), settings.batch_size), desc="generating"):
-        chunk = examples[start : start + settings.batch_size]
-        batch = collator([{k: v for k, v in e.items() if k != "labels"} for e in chunk])
+    for rows in tqdm(example_batches(examples, model.config, settings.batch_size), desc="generating"):
+        batch = collator([{k: v for k, v in examples[i].items() if k != "labels"} for i in rows])
         sequences = model.generate(**batch, **options)
-        for example, row in zip(chunk, sequences, strict=True):
-            outputs.append(
-                {
-                    "context": example["context"],
-                    "persona": example["persona"],
-                    "gold": example["response"],
-                    "gold_strategy": example["strategy"],
-                    "strategy": names[int(row[1])],
-                    "response": decode_response(tokenizer, row),
-                }
-            )
+        for i, row in zip(rows, sequences, strict=True):
+            example = examples[i]
+            outputs[i] = {
+                "context": example["context"],
+                "persona": example["persona"],
+                "gold": example["response"],
+                "gold_strategy": example["strategy"],
+                "strategy": names[int(row[1])],
+                "response": decode_response(tokenizer, row),
+            }
     return outputs
 
 

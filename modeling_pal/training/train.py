@@ -29,6 +29,7 @@ from typing import Literal, get_args
 import numpy as np
 import torch
 from torch import nn
+from torch.utils.data import DataLoader
 from tqdm import tqdm
 from transformers import EvalPrediction, Seq2SeqTrainer, Seq2SeqTrainingArguments
 
@@ -41,6 +42,7 @@ from modeling_pal.data.esconv import (
     FeaturizeOptions,
     PalCollator,
     attach_personas,
+    example_batches,
     featurize,
     load_split,
 )
@@ -221,6 +223,12 @@ class PalTrainer(Seq2SeqTrainer):
         # Both loss paths are means over one micro-batch, which Trainer then averages over gradient accumulation
         # (and processes) alike; PAL's forward takes no token count to normalise by.
         self.model_accepts_loss_kwargs = False
+
+    def get_eval_dataloader(self, eval_dataset=None) -> DataLoader:
+        """Validation batches by PAL's one rule (`example_batches`), as `pal-evaluate` and the pipeline batch."""
+        dataset = self.eval_dataset if eval_dataset is None else eval_dataset
+        batches = example_batches(dataset, self.model.config, self.args.eval_batch_size)
+        return self.accelerator.prepare(DataLoader(dataset, batch_sampler=batches, collate_fn=self.data_collator))
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if self.strategy_loss_weight == 1.0 or not model.training:

@@ -105,6 +105,11 @@ class PalConfig(BlenderbotSmallConfig):
     def num_strategies(self) -> int:
         return len(self.strategy_names)
 
+    @property
+    def fusion_reads_padding(self) -> bool:
+        """Whether a row's output depends on its padding (PAL's fusion attends over it): see `pal_batches`."""
+        return self.fuse_persona and not self.fusion_mask_padding
+
     def strategy_index(self, name: str) -> int:
         """Index of a strategy given by name (`"Question"` or `"[Question]"`), with a clear error if unknown."""
         return find_strategy(self.strategy_names, name)

@@ -117,6 +117,29 @@ def pad_rows(rows: list[list[int]], pad_id: int, side: str = "right") -> tuple[t
     return ids, mask
 
 
+def pal_batches(
+    context_lengths: Sequence[int],
+    persona_lengths: Sequence[int] | None,
+    fusion_reads_padding: bool,
+    batch_size: int | None = None,
+) -> list[list[int]]:
+    """
+    The one rule for which rows share a batch (the pipeline, `pal-evaluate`, validation): rows in order, `batch_size`
+    at a time (`None`: all). Where PAL's fusion attends over its padding (the original fusion,
+    `config.fusion_mask_padding=False`), it pads context and persona to the longer of the two, so a batch then holds
+    only rows of one padded length, and every row gets exactly what it gets alone, whatever the batch size.
+    """
+    size = batch_size or max(len(context_lengths), 1)
+    if persona_lengths is None or not fusion_reads_padding:
+        groups = [list(range(len(context_lengths)))]
+    else:
+        by_length: dict[int, list[int]] = {}
+        for i, lengths in enumerate(zip(context_lengths, persona_lengths, strict=True)):
+            by_length.setdefault(max(lengths), []).append(i)
+        groups = list(by_length.values())
+    return [group[start : start + size] for group in groups for start in range(0, len(group), size)]
+
+
 def encode_pal_inputs(
     tokenizer,
     contexts: Sequence[str],
@@ -193,6 +216,7 @@ __all__ = [
     "tidy_response",
     "encode_pal_inputs",
     "format_context",
+    "pal_batches",
     "hard_prompt_ids",
     "normalize_role",
     "validate_conversation",

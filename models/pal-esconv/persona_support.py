@@ -16,7 +16,7 @@ support([{"role": "user", "content": "I lost my job and I don't know how to tell
 from __future__ import annotations
 
 import os
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from .conversation import (
     format_context,
     hard_prompt_ids,
     pad_rows,
+    pal_batches,
     validate_conversation,
 )
 from .pal_tokens import format_persona, pesconv_persona
@@ -439,19 +440,6 @@ class PersonaSupportPipeline(Pipeline):
             "persona": [list(s) for s in sentences],
         }
 
-    def decoding_groups(self, contexts: list[list[int]], personas: list[list[int] | None]) -> list[list[int]]:
-        """
-        Rows decoded together. PAL's fusion pads context and persona to the longer of the two and, unless
-        `config.fusion_mask_padding`, attends over that padding: such a row only shares a batch with rows of its
-        padded length, which it then gets as it would alone.
-        """
-        if personas[0] is None or self.model.config.fusion_mask_padding:
-            return [list(range(len(contexts)))]
-        groups = defaultdict(list)
-        for i, (context, persona) in enumerate(zip(contexts, personas, strict=True)):
-            groups[max(len(context), len(persona))].append(i)
-        return list(groups.values())
-
     def _forward(self, model_inputs, **generate_kwargs):
         generate_kwargs = {**self._prepare_generate_kwargs(generate_kwargs), "return_dict_in_generate": True}
         if self.chat_model:
@@ -459,7 +447,8 @@ class PersonaSupportPipeline(Pipeline):
         contexts, personas = model_inputs["input_ids"], model_inputs["persona_input_ids"]
         pad_id = self.tokenizer.pad_token_id
         sequences, scores = [None] * len(contexts), [None] * len(contexts)
-        for rows in self.decoding_groups(contexts, personas):
+        persona_lengths = None if personas[0] is None else [len(p) for p in personas]
+        for rows in pal_batches([len(c) for c in contexts], persona_lengths, self.model.config.fusion_reads_padding):
             ids, mask = pad_rows([contexts[i] for i in rows], pad_id)
             batch = {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
             if personas[0] is not None:
