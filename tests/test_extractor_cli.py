@@ -275,6 +275,14 @@ def test_build_pesconv_reads_one_split_of_an_esconv_folder(trained, data, tmp_pa
     assert [r["dialog"] for r in rows] == [d["dialog"] for d in ESCONV[:2]]
     with pytest.raises(ValueError, match="needs `order_file`"):
         main([*args, "--output", str(tmp_path / "pal.jsonl")])
+    # Two shards hold the dialogues between them.
+    shards = [tmp_path / f"shard{i}.jsonl" for i in range(2)]
+    for i, shard in enumerate(shards):
+        main([*args, "--split-scheme", "hf", "--shard", f"{i}/2", "--output", str(shard)])
+    dialogs = [[json.loads(line)["dialog"] for line in shard.read_text().splitlines()] for shard in shards]
+    assert dialogs == [[ESCONV[0]["dialog"], ESCONV[2]["dialog"]], [ESCONV[1]["dialog"]]]
+    with pytest.raises(SystemExit):
+        main([*args, "--shard", "2/2", "--output", str(output)])
 
 
 def test_evaluate_writes_json_and_markdown(trained, data, tmp_path):

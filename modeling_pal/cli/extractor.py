@@ -65,6 +65,13 @@ def _share(text: str) -> float:
     return value
 
 
+def _shard(text: str) -> tuple[int, int]:
+    index, slash, count = text.partition("/")
+    if not slash or not index.isdigit() or not count.isdigit() or not int(index) < int(count):
+        raise argparse.ArgumentTypeError(f"expected I/N with 0 <= I < N, got {text}")
+    return int(index), int(count)
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -147,6 +154,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     build_parser.add_argument("--order-file", help="esconv_order_and_splits.json (PAL's split of the HF files)")
     build_parser.add_argument("--limit", type=_positive, help="only the first N dialogues")
+    build_parser.add_argument(
+        "--shard",
+        type=_shard,
+        help="I/N: only dialogues I, I+N, I+2N, ... (0 <= I < N), so that N processes share the work; their outputs "
+        "together hold every dialogue",
+    )
     build_parser.add_argument("--output", required=True, help="PESConv JSON lines; an existing one is resumed")
     build_parser.add_argument(
         "--personas-only",

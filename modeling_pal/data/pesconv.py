@@ -113,6 +113,9 @@ def build_pesconv(args: argparse.Namespace) -> None:
     else:
         dialogues = split_records(args.data_dir, args.split, args.split_scheme, args.order_file)
     dialogues = dialogues[: args.limit]
+    if args.shard:
+        index, count = args.shard
+        dialogues = dialogues[index::count]
     source = args.input or f"{args.data_dir} ({args.split_scheme} {args.split} split)"
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
