@@ -88,9 +88,9 @@ def test_seeker_utterances_from_both_input_kinds():
     "bad, message",
     [
         ([], "empty"),
-        ("I lost my job.", "got str"),
-        (["fine", 3], "Utterance 1 is of type int"),
-        (["fine", "  "], "Utterance 1 is empty"),
+        (["fine", 3], "Dialogue 1: A dialogue is a string, a list of .* got int"),
+        ([["fine", "  "]], "Dialogue 0: Utterance 1 is empty"),
+        ([["fine", 3]], "Utterance 1 is of type int"),
         ([{"role": "assistant", "content": "Hi."}], "no seeker"),
         ([{"role": "user", "content": "Hi."}, "hello"], "not both"),
         ([{"role": "robot", "content": "Hi."}], "role 'robot'"),
@@ -105,18 +105,22 @@ def test_bad_inputs_are_clear_errors(extractor, bad, message):
 def test_output_is_a_list_of_clean_sentences(extractor):
     persona = extractor(MESSAGES, **FAST)
     assert isinstance(persona, list) and all(isinstance(s, str) and s == s.strip() for s in persona)
-    assert persona == extractor(seeker_utterances(MESSAGES), **FAST)
-    assert extractor([MESSAGES, ["Hi there, I am new here."]], batch_size=2, **FAST)[0] == persona
+    # A batch: conversations, strings (one seeker utterance each) or lists of seeker utterances, batched or not.
+    batch = [MESSAGES, "Hi there, I am new here.", seeker_utterances(MESSAGES)]
+    outputs = extractor(batch, batch_size=2, **FAST)
+    assert outputs[0] == outputs[2] == persona and outputs[1] == extractor("Hi there, I am new here.", **FAST)
+    assert extractor(batch, batch_size=1, **FAST) == outputs
+    streamed = extractor((m for m in [MESSAGES, MESSAGES[:3]]), batch_size=2, **FAST)  # a generator streams
+    assert list(streamed) == [persona, extractor(MESSAGES[:3], **FAST)]
 
 
 def test_incremental_mode_follows_the_seeker_turns(extractor):
     tokenizer = extractor.tokenizer
     utterances = seeker_utterances(MESSAGES)  # 5 seeker utterances, two pairs of them consecutive
-    inputs = extractor.preprocess([utterances], incremental=True)
-    assert inputs["sizes"] == [3]  # one persona after the 3rd, 4th and 5th seeker utterance
-    for row, mask, end in zip(inputs["input_ids"], inputs["attention_mask"], (3, 4, 5), strict=True):
-        expected = encode_source(tokenizer, utterances[:end], 512).input_ids
-        assert row[: int(mask.sum())].tolist() == expected
+    prompts = extractor.preprocess(MESSAGES, incremental=True)["dialogue"]["prompts"]
+    assert len(prompts) == 3  # one persona after the 3rd, 4th and 5th seeker utterance
+    for prompt, end in zip(prompts, (3, 4, 5), strict=True):
+        assert prompt == encode_source(tokenizer, utterances[:end], 512).input_ids
 
     persona_list = extractor(MESSAGES, incremental=True, **FAST)
     assert len(persona_list) == 3 and all(PESCONV_PERSONA.fullmatch(p) for p in persona_list)
@@ -131,24 +135,25 @@ def test_incremental_mode_follows_the_seeker_turns(extractor):
 def test_postprocess_applies_the_configurable_filter(extractor):
     tokenizer = extractor.tokenizer
     text = "i like cats . <persona> my favorite color is blue . <persona> i like cats . <persona> hi"
-    ids = torch.tensor([[tokenizer.eos_token_id, *tokenizer(text).input_ids, tokenizer.eos_token_id]])
-    sources = [["hi", "I like cats."]]
-    outputs = {"sequences": ids, "sizes": [1], "dropped": [0], "sources": sources, "incremental": False}
-    assert extractor.postprocess(outputs) == [["i like cats."]]
-    assert extractor.postprocess(outputs, post_filter=False, min_grounding=1.0) == [["i like cats.", "hi"]]
-    everything = [["i like cats.", "my favorite color is blue.", "hi"]]  # repeats are always removed
+    ids = [tokenizer.eos_token_id, *tokenizer(text).input_ids, tokenizer.eos_token_id]
+    item = {"sequences": [ids], "dropped": [0], "sources": [["hi", "I like cats."]], "incremental": False}
+    outputs = {"dialogue": item}
+    assert extractor.postprocess(outputs) == ["i like cats."]
+    assert extractor.postprocess(outputs, post_filter=False, min_grounding=1.0) == ["i like cats.", "hi"]
+    everything = ["i like cats.", "my favorite color is blue.", "hi"]  # repeats are always removed
     assert extractor.postprocess(outputs, post_filter=False) == everything
     assert extractor.postprocess(outputs, banned_phrases=(), min_words=1) == everything
-    incremental = {**outputs, "incremental": True}
-    assert extractor.postprocess(incremental, return_dropped=True) == [
-        {"persona_list": ["<persona> i like cats. <input>"], "dropped_utterances": [0]}
-    ]
+    incremental = {"dialogue": {**item, "incremental": True}}
+    assert extractor.postprocess(incremental, return_dropped=True) == {
+        "persona_list": ["<persona> i like cats. <input>"],
+        "dropped_utterances": [0],
+    }
 
 
 def test_long_inputs_keep_the_most_recent_utterances(extractor, caplog):
     utterances = seeker_utterances(MESSAGES)
     with caplog.at_level(logging.WARNING):
-        result = extractor(utterances, max_input_length=12, return_dropped=True, **FAST)
+        result = extractor(MESSAGES, max_input_length=12, return_dropped=True, **FAST)
     assert result["dropped_utterances"] == 3 and "kept its 2 most recent utterances" in caplog.text
     encoded = encode_source(extractor.tokenizer, utterances, 12)
     assert (
@@ -162,7 +167,7 @@ def test_long_inputs_keep_the_most_recent_utterances(extractor, caplog):
         and single.cut_tokens > 0
         and single.input_ids[-1] == extractor.tokenizer.eos_token_id
     )
-    assert extractor(utterances, return_dropped=True, **FAST)["dropped_utterances"] == 0
+    assert extractor(MESSAGES, return_dropped=True, **FAST)["dropped_utterances"] == 0
 
 
 def test_tokenizer_without_extractor_tokens_is_refused(extractor):

@@ -125,7 +125,7 @@ def test_persona_override_is_used_and_reported(support, extractor):
     persona = ["i am a nurse.", "i have two kids."]
     reply = support(CHAT, persona=persona, **GREEDY)
     assert reply["persona"] == persona and extractor.calls == []
-    inputs = support.preprocess([CHAT], persona=persona)
+    inputs = support.encode_conversations([CHAT], persona=persona)
     assert inputs["persona_input_ids"] == [support.tokenizer.encode(format_persona(persona), add_special_tokens=False)]
     assert support(CHAT, persona=[], **GREEDY)["persona"] == [] and extractor.calls == []
 
@@ -210,13 +210,13 @@ def test_adapter_is_loaded_onto_the_model(tokenizer, tmp_path):
 def test_third_seeker_utterance_rule(support, extractor):
     tokenizer = support.tokenizer
     # Two seeker utterances: no persona ("<input>"), and the extractor is not asked.
-    inputs = support.preprocess([CHAT[:3]])
+    inputs = support.encode_conversations([CHAT[:3]])
     assert inputs["persona"] == [[]] and extractor.calls == []
     assert inputs["persona_input_ids"] == [tokenizer.encode("<input>", add_special_tokens=False)]
     # From the third on: the persona inferred from all seeker utterances, in PESConv's form.
-    inputs = support.preprocess([CHAT])
+    inputs = support.encode_conversations([CHAT])
     assert extractor.calls == [[SEEKER[:3]]]
-    sentences = extractor(SEEKER[:3])
+    sentences = extractor([SEEKER[:3]])[0]
     assert inputs["persona"] == [sentences]
     assert inputs["persona_input_ids"] == [tokenizer.encode(pesconv_persona(sentences), add_special_tokens=False)]
 
@@ -281,7 +281,7 @@ def test_hard_prompt_model_reads_the_persona_before_the_context(tokenizer):
     model = tiny_pal(tokenizer, fuse_persona=False, persona_in_context=True)
     support = PersonaSupportPipeline(model=model, tokenizer=tokenizer, device="cpu")
     persona = ["i am a nurse."]
-    inputs = support.preprocess([CHAT], persona=persona)
+    inputs = support.encode_conversations([CHAT], persona=persona)
     persona_ids = tokenizer.encode(format_persona(persona), add_special_tokens=False)
     assert inputs["input_ids"][0][: len(persona_ids)] == persona_ids and inputs["persona_input_ids"] == [None]
     assert support(CHAT, persona=persona, **GREEDY)["persona"] == persona

@@ -62,14 +62,9 @@ def pipeline_options(args: argparse.Namespace) -> dict:
 def extract(
     pipe: PersonaExtractionPipeline, dialogues: Sequence, batch_size: int, desc: str, **options
 ) -> list[list[str]]:
-    """Runs the pipeline over dialogues, `batch_size` at a time, with a progress bar."""
-    outputs = []
-    with tqdm(total=len(dialogues), desc=desc, unit="dialogue") as bar:
-        for start in range(0, len(dialogues), batch_size):
-            chunk = list(dialogues[start : start + batch_size])
-            outputs.extend(pipe(chunk, batch_size=batch_size, **options))
-            bar.update(len(chunk))
-    return outputs
+    """Runs the pipeline over dialogues (each one's seeker utterances), `batch_size` at a time, with a progress bar."""
+    streamed = pipe((list(d) for d in dialogues), batch_size=batch_size, **options)
+    return list(tqdm(streamed, total=len(dialogues), desc=desc, unit="dialogue"))
 
 
 def written_dialogues(output: Path, dialogues: Sequence[dict]) -> int:
