@@ -113,6 +113,16 @@ def conversation_messages(item: str | Sequence[Mapping]) -> list[Mapping]:
     return list(getattr(item, "messages", item))
 
 
+def is_role_pair(item: Any) -> bool:
+    """Whether `item` is a `(role, text)` pair, the message layout some chat libraries use instead of dicts."""
+    return (
+        isinstance(item, (list, tuple))
+        and len(item) == 2
+        and all(isinstance(x, str) for x in item)
+        and item[0].lower() in ROLE_ALIASES
+    )
+
+
 def check_pipeline_inputs(inputs, validate: Callable[[Any], Any], name: str) -> None:
     """
     Both pipelines read inputs as `transformers` pipelines do: one conversation is a string or a list of messages, a
@@ -127,8 +137,8 @@ def check_pipeline_inputs(inputs, validate: Callable[[Any], Any], name: str) -> 
             "The input is empty: give a conversation (a string or a list of {'role', 'content'} messages), or a list "
             "of conversations."
         )
-    if isinstance(inputs, str) or isinstance(inputs[0], Mapping):
-        validate(inputs)
+    if isinstance(inputs, str) or isinstance(inputs[0], Mapping) or is_role_pair(inputs[0]):
+        validate(inputs)  # one conversation (a list of (role, text) pairs is one too: its error says how to fix it)
         return
     for i, item in enumerate(inputs):
         try:

@@ -238,7 +238,7 @@ def test_personas_are_cached_per_seeker_prefix(support, extractor):
 @pytest.mark.parametrize(
     "bad, options, message",
     [
-        ([], {}, "conversation is empty"),
+        ([], {}, "The input is empty"),
         ([{"role": "robot", "content": "Hi."}], {}, "role 'robot'"),
         (CHAT[:2], {}, "ends with a supporter"),
         ([{"role": "user", "content": 3}], {}, "content of type int"),
@@ -313,7 +313,7 @@ def test_exported_folder_runs_the_pipeline_in_a_fresh_process(tokenizer, extract
         conversations, batch_size=2, **GREEDY
     )
     extractor = PersonaExtractionPipeline(model=extractor_parts[0], tokenizer=extractor_parts[1], device="cpu")
-    assert expected[0]["persona"] == extractor(SEEKER[:3])
+    assert expected[0]["persona"] == extractor([SEEKER[:3]])[0]
     script = textwrap.dedent(
         f"""
         import json, sys, torch

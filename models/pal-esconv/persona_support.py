@@ -27,6 +27,8 @@ from transformers.utils import logging
 from .chat_layout import chat_views, persona_message, render_prompt
 from .conversation import (
     SUPPORTER,
+    check_pipeline_inputs,
+    conversation_messages,
     decode_response,
     encode_pal_inputs,
     format_context,
@@ -103,8 +105,7 @@ def load_adapter(model, adapter_dir: str | os.PathLike, is_trainable: bool = Fal
 
 def as_conversation(inputs: str | Sequence[Mapping], strategy_names: Sequence[str]) -> list[dict]:
     """A validated conversation from a list of messages, or from a string (the seeker's first message)."""
-    messages = [{"role": "user", "content": inputs}] if isinstance(inputs, str) else inputs
-    conversation = validate_conversation(messages, strategy_names)
+    conversation = validate_conversation(conversation_messages(inputs), strategy_names)
     if conversation[-1]["role"] == SUPPORTER:
         raise ValueError(
             "The conversation ends with a supporter ('assistant') message; PAL writes the reply to the seeker, so end "
@@ -255,44 +256,23 @@ class PersonaSupportPipeline(Pipeline):
             self._persona_extractor = load_persona_extractor(self._persona_extractor, self.device)
         return self._persona_extractor
 
-    def __call__(self, inputs, batch_size: int | None = None, safety_check: bool | str | None = None, **kwargs):
-        names = self.model.config.strategy_names
-        single = not is_batch(inputs)
-        conversations = []
-        for i, conversation in enumerate([inputs] if single else inputs):
-            try:
-                conversations.append(as_conversation(conversation, names))
-            except ValueError as error:
-                if single:
-                    raise
-                raise ValueError(f"Conversation {i}: {error}") from None
-        batch_size = batch_size or self._batch_size or 1
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    def __call__(self, inputs, **kwargs):
+        check_pipeline_inputs(inputs, lambda c: as_conversation(c, self.model.config.strategy_names), "Conversation")
         streamer = kwargs.get("streamer", self._forward_params.get("streamer"))
-        if streamer is not None and len(conversations) > 1:
+        batch_size = kwargs.get("batch_size") or self._batch_size or 1
+        if streamer is not None and (is_batch(inputs) or not isinstance(inputs, (str, list, tuple)) or batch_size > 1):
             raise ValueError("A streamer follows one reply: give one conversation at a time.")
-        check = self.safety_check if safety_check is None else check_safety_option(safety_check)
-        rules_only = check == "rules"
-        replies = [safety_reply(c, rules_only=rules_only) if check else None for c in conversations]
-        todo = [conversation for conversation, reply in zip(conversations, replies, strict=True) if reply is None]
-        groups = [tuple(todo[i : i + batch_size]) for i in range(0, len(todo), batch_size)]
-        generated = iter(
-            [out for group in super().__call__(groups, batch_size=1, **kwargs) for out in group] if groups else []
-        )
-        if streamer is not None and not groups:
-            streamer.end()  # nothing is generated: whoever reads the streamer stops waiting
-        outputs = [next(generated) if reply is None else {key: reply[key] for key in REPLY_KEYS} for reply in replies]
-        return outputs[0] if single else outputs
+        return super().__call__(inputs, **kwargs)
 
     def _sanitize_parameters(
         self,
         persona: Sequence[str] | None = None,
         strategy: str | None = None,
         alpha: str | Sequence[float] | None = None,
+        safety_check: bool | str | None = None,
         **generate_kwargs,
     ):
-        preprocess = {}
+        preprocess = {} if safety_check is None else {"safety_check": check_safety_option(safety_check)}
         if persona is not None:
             format_persona(persona)  # a clear error now for a malformed persona
             preprocess["persona"] = [sentence.strip() for sentence in persona]
@@ -417,9 +397,23 @@ class PersonaSupportPipeline(Pipeline):
                 used.append(persona_list[-1] if persona_list else [])
         return {"input_ids": persona_rows, "plain_input_ids": plain_rows, "persona": used}
 
-    def preprocess(self, conversations, persona: list[str] | None = None):
-        if self.chat_model:
-            return self.chat_inputs(conversations, persona)
+    def preprocess(self, conversation, persona: list[str] | None = None, safety_check: bool | str | None = None):
+        """
+        One conversation (a string, a list of messages, or the `Chat` a pipeline makes of one) into its unpadded
+        token ids, or, in safety mode, its fixed safety reply: `_forward` pads the batch as the model needs and
+        batches it by PAL's one rule (`pal_batches`).
+        """
+        conversation = as_conversation(conversation, self.model.config.strategy_names)
+        check = self.safety_check if safety_check is None else safety_check
+        reply = safety_reply(conversation, rules_only=check == "rules") if check else None
+        if reply is not None:
+            return {"conversation": {"safety": {key: reply[key] for key in REPLY_KEYS}}}
+        encode = self.chat_inputs if self.chat_model else self.encode_conversations
+        rows = encode([conversation], persona)
+        return {"conversation": {**{key: values[0] for key, values in rows.items()}, "safety": None}}
+
+    def encode_conversations(self, conversations, persona: list[str] | None = None) -> dict:
+        """Each conversation's context ids, persona ids (`None` without fusion) and the persona it reads."""
         if not self.needs_persona:
             if persona:
                 logger.warning_once("This model reads no persona (config.fuse_persona=False): `persona` is ignored.")
@@ -441,9 +435,23 @@ class PersonaSupportPipeline(Pipeline):
         }
 
     def _forward(self, model_inputs, **generate_kwargs):
-        generate_kwargs = {**self._prepare_generate_kwargs(generate_kwargs), "return_dict_in_generate": True}
-        if self.chat_model:
-            return self._chat_forward(model_inputs, generate_kwargs)
+        batch = model_inputs["conversation"]  # one conversation's dict, or a list of them (batch_size > 1)
+        items = batch if isinstance(batch, list) else [batch]
+        results = [dict(item) for item in items]
+        todo = [i for i, item in enumerate(items) if item["safety"] is None]
+        if not todo and generate_kwargs.get("streamer") is not None:
+            generate_kwargs["streamer"].end()  # nothing is generated: whoever reads the streamer stops waiting
+        if todo:
+            generate_kwargs = {**self._prepare_generate_kwargs(generate_kwargs), "return_dict_in_generate": True}
+            rows = {key: [items[i][key] for i in todo] for key in items[todo[0]] if key != "safety"}
+            decode = self._chat_forward if self.chat_model else self._seq2seq_forward
+            output = decode(rows, generate_kwargs)
+            for j, i in enumerate(todo):
+                results[i].update(sequence=output["sequences"][j], strategy_scores=output["strategy_scores"][j])
+        return {"conversation": results if isinstance(batch, list) else results[0]}
+
+    def _seq2seq_forward(self, model_inputs, generate_kwargs):
+        """PAL's (BlenderBot-small) replies: right-padded batches by PAL's one rule, one `generate` call each."""
         contexts, personas = model_inputs["input_ids"], model_inputs["persona_input_ids"]
         pad_id = self.tokenizer.pad_token_id
         sequences, scores = [None] * len(contexts), [None] * len(contexts)
@@ -457,8 +465,9 @@ class PersonaSupportPipeline(Pipeline):
             output = self.model.generate(**batch, **generate_kwargs)
             step = output["strategy_scores"].shape[0] // len(rows)  # beams share their row's strategy distribution
             for j, i in enumerate(rows):
-                sequences[i], scores[i] = output["sequences"][j], output["strategy_scores"][j * step]
-        return {"sequences": sequences, "strategy_scores": scores, "persona": model_inputs["persona"]}
+                sequences[i] = output["sequences"][j].tolist()
+                scores[i] = output["strategy_scores"][j * step].tolist()
+        return {"sequences": sequences, "strategy_scores": scores}
 
     def _chat_forward(self, model_inputs, generate_kwargs):
         """A PAL chat model's replies: both views left-padded into one batch, decoded in one `generate` call."""
@@ -476,42 +485,28 @@ class PersonaSupportPipeline(Pipeline):
         rows = len(model_inputs["input_ids"])
         step = output["strategy_scores"].shape[0] // rows  # beams share their row's strategy distribution
         return {
-            "sequences": [row[prompt_length:] for row in output["sequences"]],
-            "strategy_scores": [output["strategy_scores"][j * step] for j in range(rows)],
-            "persona": model_inputs["persona"],
+            "sequences": [row[prompt_length:].tolist() for row in output["sequences"]],
+            "strategy_scores": [output["strategy_scores"][j * step].tolist() for j in range(rows)],
         }
 
     def postprocess(self, model_outputs):
+        item = model_outputs["conversation"]
+        if item["safety"] is not None:
+            return item["safety"]
         config = self.model.config
         names = strategy_by_token_id(config.strategy_token_ids, config.strategy_names)
+        sequence = item["sequence"]  # a chat model's: [strategy, reply...]; BlenderBot-small's: [start, strategy, ...]
         if self.chat_model:
-            return [
-                {
-                    "response": self.tokenizer.decode(sequence[1:], skip_special_tokens=True).strip(),
-                    "strategy": names[int(sequence[0])],
-                    "strategy_scores": dict(zip(config.strategy_names, scores.tolist(), strict=True)),
-                    "persona": persona,
-                    "safety": False,
-                }
-                for sequence, scores, persona in zip(
-                    model_outputs["sequences"],
-                    model_outputs["strategy_scores"],
-                    model_outputs["persona"],
-                    strict=True,
-                )
-            ]
-        return [
-            {
-                "response": decode_response(self.tokenizer, sequence),
-                "strategy": names[int(sequence[1])],
-                "strategy_scores": dict(zip(config.strategy_names, scores.tolist(), strict=True)),
-                "persona": persona,
-                "safety": False,
-            }
-            for sequence, scores, persona in zip(
-                model_outputs["sequences"], model_outputs["strategy_scores"], model_outputs["persona"], strict=True
-            )
-        ]
+            strategy, response = sequence[0], self.tokenizer.decode(sequence[1:], skip_special_tokens=True).strip()
+        else:
+            strategy, response = sequence[1], decode_response(self.tokenizer, sequence)
+        return {
+            "response": response,
+            "strategy": names[int(strategy)],
+            "strategy_scores": dict(zip(config.strategy_names, item["strategy_scores"], strict=True)),
+            "persona": item["persona"],
+            "safety": False,
+        }
 
 
 register_pipeline_once("persona-support", PersonaSupportPipeline)

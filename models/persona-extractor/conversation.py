@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import torch
 from transformers import BatchEncoding
@@ -102,6 +103,50 @@ def format_context(messages: Sequence[Mapping], strategy_names: Sequence[str] | 
     return TURN_SEPARATOR.join(turns)
 
 
+def conversation_messages(item: str | Sequence[Mapping]) -> list[Mapping]:
+    """
+    One pipeline input as messages: a string is the seeker's one message; a list of messages (or the `Chat` a
+    pipeline makes of one) is returned as it is.
+    """
+    if isinstance(item, str):
+        return [{"role": SEEKER, "content": item}]
+    return list(getattr(item, "messages", item))
+
+
+def is_role_pair(item: Any) -> bool:
+    """Whether `item` is a `(role, text)` pair, the message layout some chat libraries use instead of dicts."""
+    return (
+        isinstance(item, (list, tuple))
+        and len(item) == 2
+        and all(isinstance(x, str) for x in item)
+        and item[0].lower() in ROLE_ALIASES
+    )
+
+
+def check_pipeline_inputs(inputs, validate: Callable[[Any], Any], name: str) -> None:
+    """
+    Both pipelines read inputs as `transformers` pipelines do: one conversation is a string or a list of messages, a
+    list of conversations is a batch, and a Dataset or generator of them streams. A conversation given directly, or
+    each of a list, is checked up front with `validate`, so that an error names the `name` (e.g. "Conversation 2")
+    it is about; an empty list is an error.
+    """
+    if not isinstance(inputs, (str, list, tuple)):
+        return  # a Dataset or generator: each conversation is checked as it streams
+    if isinstance(inputs, (list, tuple)) and len(inputs) == 0:
+        raise ValueError(
+            "The input is empty: give a conversation (a string or a list of {'role', 'content'} messages), or a list "
+            "of conversations."
+        )
+    if isinstance(inputs, str) or isinstance(inputs[0], Mapping) or is_role_pair(inputs[0]):
+        validate(inputs)  # one conversation (a list of (role, text) pairs is one too: its error says how to fix it)
+        return
+    for i, item in enumerate(inputs):
+        try:
+            validate(item)
+        except ValueError as error:
+            raise ValueError(f"{name} {i}: {error}") from None
+
+
 def pad_rows(rows: list[list[int]], pad_id: int, side: str = "right") -> tuple[torch.Tensor, torch.Tensor]:
     """Pads id lists on the `side` given (`"right"`, or `"left"` for decoder-only generation) to `(ids, mask)`
     tensors of shape `(len(rows), longest)`."""
@@ -115,6 +160,29 @@ def pad_rows(rows: list[list[int]], pad_id: int, side: str = "right") -> tuple[t
         ids[i, span] = torch.tensor(row, dtype=torch.long)
         mask[i, span] = 1
     return ids, mask
+
+
+def pal_batches(
+    context_lengths: Sequence[int],
+    persona_lengths: Sequence[int] | None,
+    fusion_reads_padding: bool,
+    batch_size: int | None = None,
+) -> list[list[int]]:
+    """
+    The one rule for which rows share a batch (the pipeline, `pal-evaluate`, validation): rows in order, `batch_size`
+    at a time (`None`: all). Where PAL's fusion attends over its padding (the original fusion,
+    `config.fusion_mask_padding=False`), it pads context and persona to the longer of the two, so a batch then holds
+    only rows of one padded length, and every row gets exactly what it gets alone, whatever the batch size.
+    """
+    size = batch_size or max(len(context_lengths), 1)
+    if persona_lengths is None or not fusion_reads_padding:
+        groups = [list(range(len(context_lengths)))]
+    else:
+        by_length: dict[int, list[int]] = {}
+        for i, lengths in enumerate(zip(context_lengths, persona_lengths, strict=True)):
+            by_length.setdefault(max(lengths), []).append(i)
+        groups = list(by_length.values())
+    return [group[start : start + size] for group in groups for start in range(0, len(group), size)]
 
 
 def encode_pal_inputs(
@@ -189,10 +257,13 @@ def tidy_response(text: str) -> str:
 
 __all__ = [
     "ROLE_ALIASES",
+    "check_pipeline_inputs",
+    "conversation_messages",
     "decode_response",
     "tidy_response",
     "encode_pal_inputs",
     "format_context",
+    "pal_batches",
     "hard_prompt_ids",
     "normalize_role",
     "validate_conversation",

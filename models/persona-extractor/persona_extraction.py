@@ -11,7 +11,9 @@ from the seeker's 3rd utterance on; its PESConv data stores it as `"<persona> s1
 from transformers import pipeline
 
 extractor = pipeline("persona-extraction", model="path/to/extractor", trust_remote_code=True)
-extractor(["I lost my job last week.", "My wife is a nurse.", "We have two kids."])  # -> ["i lost my job.", ...]
+messages = [{"role": "user", "content": "I lost my job last week."}, {"role": "user", "content": "We have two kids."}]
+extractor(messages)  # -> ["i lost my job.", "i have two kids."]
+extractor([messages, other_messages], batch_size=2)  # a batch: one persona per dialogue
 extractor(messages, incremental=True)  # -> PESConv `persona_list`: one persona string per seeker turn from the 3rd
 ```
 """
@@ -24,11 +26,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import torch
 from transformers import AddedToken, AutoModelForCausalLM, AutoModelForSeq2SeqLM, GenerationConfig, Pipeline
 from transformers.pipelines import PIPELINE_REGISTRY
 
-from .conversation import SEEKER, pad_rows, validate_conversation
+from .conversation import SEEKER, check_pipeline_inputs, conversation_messages, pad_rows, validate_conversation
 from .pal_tokens import PERSONA_TOKEN, pesconv_persona
 from .prefix_sharing import generate_with_shared_prefixes
 
@@ -198,14 +199,16 @@ def ground_persona(sentences: Sequence[str], utterances: Sequence[str], min_grou
     return [s for s in sentences if grounding(s, utterances) >= min_grounding]
 
 
-def seeker_utterances(dialogue: Sequence[str] | Sequence[Mapping]) -> list[str]:
+def seeker_utterances(dialogue: str | Sequence[str] | Sequence[Mapping]) -> list[str]:
     """
-    The seeker's utterances of one dialogue, whitespace-normalized: `dialogue` is either a list of seeker utterances
-    or a conversation of `{"role", "content"}` messages, from which the seeker's are taken in order.
+    The seeker's utterances of one dialogue, whitespace-normalized: `dialogue` is a conversation of
+    `{"role", "content"}` messages (a list, or the pipeline's `Chat` of one), from which the seeker's are taken in
+    order; a string (the seeker's one utterance); or a list of seeker utterances.
     """
-    if isinstance(dialogue, (str, bytes)) or not isinstance(dialogue, Sequence):
+    dialogue = conversation_messages(dialogue) if isinstance(dialogue, str) else getattr(dialogue, "messages", dialogue)
+    if isinstance(dialogue, bytes) or not isinstance(dialogue, Sequence):
         raise ValueError(
-            "A dialogue is a list of seeker utterances or of {'role', 'content'} messages, "
+            "A dialogue is a string, a list of {'role', 'content'} messages or a list of seeker utterances, "
             f"got {type(dialogue).__name__}."
         )
     if len(dialogue) == 0:
@@ -284,26 +287,14 @@ def _set_only(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None}
 
 
-def _as_dialogues(inputs) -> tuple[list[list[str]], bool]:
-    """Parses the pipeline's input into lists of seeker utterances; the flag says whether it was a single dialogue."""
-    if isinstance(inputs, (list, tuple)) and inputs and all(isinstance(d, (list, tuple)) for d in inputs):
-        dialogues = []
-        for i, dialogue in enumerate(inputs):
-            try:
-                dialogues.append(seeker_utterances(dialogue))
-            except ValueError as error:
-                raise ValueError(f"Dialogue {i}: {error}") from None
-        return dialogues, False
-    return [seeker_utterances(inputs)], True
-
-
 class PersonaExtractionPipeline(Pipeline):
     """
     Infers a seeker's persona sentences from what they have said, with PAL's persona extractor.
 
-    Input: one dialogue, either a list of seeker utterances or a conversation of `{"role", "content"}` messages (the
-    `"user"`/`"seeker"` messages are read, each one an utterance), or a list of dialogues. Dialogues are batched
-    `batch_size` at a time into one `generate` call.
+    Input, as `transformers` pipelines read it: one dialogue is a conversation of `{"role", "content"}` messages
+    (its `"user"`/`"seeker"` messages are read, each one an utterance) or a string (one seeker utterance); a list of
+    dialogues is a batch (there, a list of strings is one dialogue's seeker utterances); a Dataset or generator of
+    dialogues streams. `batch_size` dialogues share one `generate` call; `num_workers` prepare them.
 
     Output per dialogue: its persona sentences after the post-filter; with `incremental=True`, PESConv's
     `persona_list` instead: after each seeker utterance from the 3rd on, the persona inferred from the utterances so
@@ -344,14 +335,9 @@ class PersonaExtractionPipeline(Pipeline):
         else:
             check_extractor_tokenizer(self.tokenizer)
 
-    def __call__(self, inputs, batch_size: int | None = None, **kwargs):
-        dialogues, single = _as_dialogues(inputs)
-        batch_size = batch_size or self._batch_size or 1
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-        groups = [tuple(dialogues[i : i + batch_size]) for i in range(0, len(dialogues), batch_size)]
-        outputs = [output for group in super().__call__(groups, batch_size=1, **kwargs) for output in group]
-        return outputs[0] if single else outputs
+    def __call__(self, inputs, **kwargs):
+        check_pipeline_inputs(inputs, seeker_utterances, "Dialogue")
+        return super().__call__(inputs, **kwargs)
 
     def _sanitize_parameters(
         self,
@@ -399,63 +385,63 @@ class PersonaExtractionPipeline(Pipeline):
         positions = getattr(self.model.config, "max_position_embeddings", None)
         return min(PAL_MAX_INPUT_LENGTH, positions) if positions else PAL_MAX_INPUT_LENGTH
 
-    def preprocess(self, dialogues, incremental: bool = False, max_input_length: int | None = None):
+    def preprocess(self, dialogue, incremental: bool = False, max_input_length: int | None = None):
+        utterances = seeker_utterances(dialogue)
         max_input_length = max_input_length or self.default_max_input_length()
         if max_input_length < 2:
             raise ValueError(f"max_input_length={max_input_length} cannot hold an utterance and eos.")
-        rows, dropped, sizes, sources = [], [], [], []
-        for utterances in dialogues:
-            n = len(utterances)
-            ends = range(PAL_FIRST_PERSONA_UTTERANCE, n + 1) if incremental else [n]
-            for end in ends:
-                encoded = self.encode(utterances[:end], max_input_length)
-                if encoded.dropped_utterances or encoded.cut_tokens:
-                    logger.warning(
-                        "A source of %d utterances is longer than max_input_length=%d tokens: kept its %d most recent "
-                        "utterances%s.",
-                        end,
-                        max_input_length,
-                        end - encoded.dropped_utterances,
-                        f" and cut {encoded.cut_tokens} tokens from the oldest of them" if encoded.cut_tokens else "",
-                    )
-                rows.append(encoded.input_ids)
-                dropped.append(encoded.dropped_utterances)
-                sources.append(utterances[:end])
-            sizes.append(len(ends))
-        inputs = {"sizes": sizes, "dropped": dropped, "sources": sources, "incremental": incremental}
-        if self.decoder_only:  # prompt token lists: a dialogue's prompts share their prefixes (see `_forward`)
-            return {"prompts": rows, **inputs}
-        if rows:
-            input_ids, attention_mask = pad_rows(rows, self.tokenizer.pad_token_id, side="right")
-        else:
-            input_ids = attention_mask = torch.zeros((0, 0), dtype=torch.long)
-        return {"input_ids": input_ids, "attention_mask": attention_mask, **inputs}
+        ends = range(PAL_FIRST_PERSONA_UTTERANCE, len(utterances) + 1) if incremental else [len(utterances)]
+        prompts, dropped = [], []
+        for end in ends:  # one source per persona wanted: all the utterances, or each prefix from the 3rd
+            encoded = self.encode(utterances[:end], max_input_length)
+            if encoded.dropped_utterances or encoded.cut_tokens:
+                logger.warning(
+                    "A source of %d utterances is longer than max_input_length=%d tokens: kept its %d most recent "
+                    "utterances%s.",
+                    end,
+                    max_input_length,
+                    end - encoded.dropped_utterances,
+                    f" and cut {encoded.cut_tokens} tokens from the oldest of them" if encoded.cut_tokens else "",
+                )
+            prompts.append(encoded.input_ids)
+            dropped.append(encoded.dropped_utterances)
+        # One dialogue's token ids, unpadded: `_forward` pads the batch as the model needs and shares a decoder-only
+        # extractor's prompt prefixes.
+        sources = [utterances[:end] for end in ends]
+        return {"dialogue": {"prompts": prompts, "dropped": dropped, "sources": sources, "incremental": incremental}}
 
     def _forward(self, model_inputs, **generate_kwargs):
+        batch = model_inputs["dialogue"]  # one dialogue's dict, or a list of them (batch_size > 1)
+        items = batch if isinstance(batch, list) else [batch]
+        prompts = [prompt for item in items for prompt in item["prompts"]]
+        sizes = [len(item["prompts"]) for item in items]
+        sequences = self._generate(prompts, sizes, generate_kwargs) if prompts else []
+        results, start = [], 0
+        for item, size in zip(items, sizes, strict=True):
+            kept = {k: v for k, v in item.items() if k != "prompts"}
+            results.append({**kept, "sequences": sequences[start : start + size]})
+            start += size
+        return {"dialogue": results if isinstance(batch, list) else results[0]}
+
+    def _generate(self, prompts: list[list[int]], sizes: list[int], generate_kwargs: dict) -> list[list[int]]:
+        """The generated ids of every prompt (`sizes`: how many prompts each dialogue has, in order)."""
         generate_kwargs = self._prepare_generate_kwargs(generate_kwargs)
-        if self.decoder_only:
-            prompts, pad_id = model_inputs.pop("prompts"), self.tokenizer.pad_token_id
-            if not prompts:
-                return {"sequences": torch.zeros((0, 0), dtype=torch.long), **model_inputs}
-            config = generate_kwargs.get("generation_config") or self.model.generation_config
-            if generate_kwargs.get("num_beams", config.num_beams or 1) > 1:  # beam search reads each prompt whole
-                input_ids, attention_mask = pad_rows(prompts, pad_id, side="left")
-                sequences = self.model.generate(input_ids=input_ids, attention_mask=attention_mask, **generate_kwargs)
-                return {"sequences": sequences[:, input_ids.shape[1] :], **model_inputs}
-            # The prompts of one dialogue (one per prefix of its utterances) are read in one pass over the longest.
-            starts = [0]
-            for size in model_inputs["sizes"]:
-                starts.append(starts[-1] + size)
-            groups = [list(range(a, b)) for a, b in zip(starts, starts[1:], strict=False) if b > a]
-            sequences = generate_with_shared_prefixes(self.model, prompts, groups, pad_id, **generate_kwargs)
-            return {"sequences": sequences, **model_inputs}
-        input_ids = model_inputs.pop("input_ids")
-        attention_mask = model_inputs.pop("attention_mask")
-        if input_ids.shape[0] == 0:
-            sequences = input_ids
-        else:
-            sequences = self.model.generate(input_ids=input_ids, attention_mask=attention_mask, **generate_kwargs)
-        return {"sequences": sequences, **model_inputs}
+        pad_id = self.tokenizer.pad_token_id
+        if not self.decoder_only:
+            input_ids, attention_mask = pad_rows(prompts, pad_id)
+            batch = {"input_ids": input_ids.to(self.device), "attention_mask": attention_mask.to(self.device)}
+            return self.model.generate(**batch, **generate_kwargs).tolist()
+        config = generate_kwargs.get("generation_config") or self.model.generation_config
+        if generate_kwargs.get("num_beams", config.num_beams or 1) > 1:  # beam search reads each prompt whole
+            input_ids, attention_mask = pad_rows(prompts, pad_id, side="left")
+            batch = {"input_ids": input_ids.to(self.device), "attention_mask": attention_mask.to(self.device)}
+            return self.model.generate(**batch, **generate_kwargs)[:, input_ids.shape[1] :].tolist()
+        # The prompts of one dialogue (one per prefix of its utterances) are read in one pass over the longest.
+        starts = [0]
+        for size in sizes:
+            starts.append(starts[-1] + size)
+        groups = [list(range(a, b)) for a, b in zip(starts, starts[1:], strict=False) if b > a]
+        return generate_with_shared_prefixes(self.model, prompts, groups, pad_id, **generate_kwargs).tolist()
 
     def decode_sentences(self, ids: Sequence[int]) -> list[str]:
         """
@@ -487,8 +473,9 @@ class PersonaExtractionPipeline(Pipeline):
     ):
         if min_grounding is None:
             min_grounding = getattr(self.model.config, "extractor_min_grounding", 0.0)
+        item = model_outputs["dialogue"]
         personas = []
-        for ids, source in zip(model_outputs["sequences"].tolist(), model_outputs["sources"], strict=True):
+        for ids, source in zip(item["sequences"], item["sources"], strict=True):
             sentences = self.decode_sentences(ids)
             if post_filter:
                 sentences = filter_persona(sentences, banned_phrases, min_words, max_words)
@@ -497,18 +484,12 @@ class PersonaExtractionPipeline(Pipeline):
             if min_grounding:
                 sentences = ground_persona(sentences, source, min_grounding)
             personas.append(sentences)
-        outputs, start = [], 0
-        for size in model_outputs["sizes"]:
-            rows, dropped = personas[start : start + size], model_outputs["dropped"][start : start + size]
-            start += size
-            if model_outputs["incremental"]:
-                persona_list = [pesconv_persona(s) for s in rows]
-                outputs.append(
-                    {"persona_list": persona_list, "dropped_utterances": dropped} if return_dropped else persona_list
-                )
-            else:
-                outputs.append({"persona": rows[0], "dropped_utterances": dropped[0]} if return_dropped else rows[0])
-        return outputs
+        if item["incremental"]:
+            persona_list = [pesconv_persona(sentences) for sentences in personas]
+            if return_dropped:
+                return {"persona_list": persona_list, "dropped_utterances": item["dropped"]}
+            return persona_list
+        return {"persona": personas[0], "dropped_utterances": item["dropped"][0]} if return_dropped else personas[0]
 
 
 def save_extractor(model, tokenizer, output_dir: str | Path, max_input_length: int | None = None) -> Path:

@@ -28,7 +28,6 @@ def shared_prefix_batch(
     prompts: Sequence[Sequence[int]],
     groups: Sequence[Sequence[int]],
     pad_id: int,
-    cache_class: type[DynamicCache] = DynamicCache,
 ) -> tuple[torch.LongTensor, torch.LongTensor, DynamicCache | None]:
     """
     `prompts` (token id lists) of a decoder-only `model` as one batch to `generate` from, with the prompts of each
@@ -36,7 +35,7 @@ def shared_prefix_batch(
     every prompt of the group starts from its longest common prefix with that one, so only its own tail is left to
     compute. Rows are laid out as `[pad…][shared prefix][pad…][tail]`: the attention mask hides the pads and the
     positions count only real tokens, so each row reads exactly its prompt. Returns `(input_ids, attention_mask,
-    cache)`; the cache (a `cache_class`, `None` if nothing is shared) holds the prefix columns.
+    cache)`; the cache (`None` if nothing is shared) holds the prefix columns.
     """
     if sorted(i for group in groups for i in group) != list(range(len(prompts))):
         raise ValueError("`groups` must cover every prompt exactly once.")
@@ -83,7 +82,7 @@ def shared_prefix_batch(
                 keys[i, :, width - s :] = layer.keys[base_of[i], :, :s]
                 values[i, :, width - s :] = layer.values[base_of[i], :, :s]
         cache_data.append((keys, values))
-    return input_ids, attention_mask, cache_class(cache_data, config=model.config)
+    return input_ids, attention_mask, DynamicCache(cache_data, config=model.config)
 
 
 def generate_with_shared_prefixes(
