@@ -2,7 +2,6 @@ import logging
 import re
 
 import pytest
-import torch
 from transformers import AutoTokenizer, pipeline
 
 from modeling_pal.bundled import BUNDLED_TOKENIZER_DIR
