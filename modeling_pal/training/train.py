@@ -114,6 +114,9 @@ class TrainSettings:
     max_valid_dialogues: int | None = field(default=None, metadata={"help": "validate on the first N dialogues only"})
     problem_type: str | None = field(default=None, metadata={"help": "only the dialogues of this ESConv problem type"})
     eval_steps: int | None = field(default=None, metadata={"help": "validate every N steps (default: every epoch)"})
+    save_steps: int | None = field(
+        default=None, metadata={"help": "checkpoint every N steps, for --resume (default: when validating)"}
+    )
     weight_decay: float = 0.01
     max_input_length: int = field(default=512, metadata={"help": "context tokens read (the latest kept)"})
     max_decoder_input_length: int = field(default=50, metadata={"help": "response tokens learned"})
@@ -278,6 +281,7 @@ def train(settings: TrainSettings) -> Path:
     train_examples = load_examples(settings, "train", tokenizer, model.config.strategy_names)
     valid_examples = load_examples(settings, "valid", tokenizer, model.config.strategy_names)
     evaluation = "steps" if settings.eval_steps else "epoch"
+    save_steps = settings.save_steps or settings.eval_steps
     args = pal_training_arguments(
         output_dir,
         learning_rate=settings.learning_rate,
@@ -289,9 +293,9 @@ def train(settings: TrainSettings) -> Path:
         weight_decay=settings.weight_decay,
         seed=settings.seed,
         eval_strategy=evaluation,
-        save_strategy=evaluation,
+        save_strategy="steps" if save_steps else "epoch",
         eval_steps=settings.eval_steps,
-        save_steps=settings.eval_steps,
+        save_steps=save_steps,
         save_total_limit=2,
         logging_steps=max(1, min(50, settings.eval_steps or 50)),
     )

@@ -164,7 +164,7 @@ def train_llama(settings) -> Path:
         max_steps=settings.max_steps,
         warmup_steps=settings.warmup_steps,
         eval_steps=settings.eval_steps or 100,
-        save_steps=settings.eval_steps or 100,
+        save_steps=settings.save_steps or settings.eval_steps or 100,
         seed=settings.seed,
         resume=settings.resume,
     )
