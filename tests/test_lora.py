@@ -172,10 +172,12 @@ def test_pal_train_with_lora_writes_an_adapter_and_resumes(data_dir, pal_dir, ba
         lora="r=4,alpha=8",
         learning_rate=1e-3,
         batch_size=2,
-        eval_steps=1,
+        eval_steps=2,
+        save_steps=1,
         output_dir=str(run),
     )
     folder = train(TrainSettings(**settings, max_steps=2))
+    assert sorted(p.name for p in run.glob("checkpoint-*")) == ["checkpoint-1", "checkpoint-2"]  # --save-steps
     assert folder == run / "adapter" and not (run / "model").exists()
     assert {"adapter_config.json", "adapter_model.safetensors"} <= {p.name for p in folder.iterdir()}
     adapter_config = json.loads((folder / "adapter_config.json").read_text())
